@@ -3,4 +3,20 @@
 //! The flow: `content/ --load--> model --plan--> pages --render--> staging --swap--> public/`,
 //! with redlines computed between versions on the way.
 
+pub mod cli;
+pub mod clock;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod fields;
+pub mod i18n;
 pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod site;
+pub mod source;
+pub mod templates;
+pub mod theme;
+pub mod yaml;

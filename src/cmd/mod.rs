@@ -1,0 +1,28 @@
+//! One module per subcommand, each with an `execute` that returns the
+//! exit code.
+
+pub mod build;
+pub mod check;
+
+use chrono::NaiveDate;
+
+use crate::cli::{Common, USAGE_ERROR};
+
+/// Today's date for a command, or the exit code of a usage error.
+pub fn today(common: &Common) -> Result<NaiveDate, i32> {
+    match crate::clock::today(common.date) {
+        Ok((date, _)) => Ok(date),
+        Err(problem) => {
+            eprintln!("error: {problem}\nhelp: unset it or pass --date YYYY-MM-DD");
+            Err(USAGE_ERROR)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr (text, with colour on a terminal).
+pub fn print_diagnostics(diagnostics: &[crate::diag::Diagnostic]) {
+    let color = crate::diag::stderr_color();
+    for diagnostic in diagnostics {
+        eprintln!("{}\n", diagnostic.render_text(color));
+    }
+}

@@ -1,0 +1,362 @@
+//! The site as data: policies, their versions, each version's translations,
+//! and where each version stands on a given day.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::SiteConfig;
+use crate::source::SourceFile;
+
+/// A loaded site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The folder that holds `content/`, `themes/`, `static/`.
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// In navigation order (`policies` in site.yaml, then by slug).
+    pub policies: Vec<Policy>,
+}
+
+impl Site {
+    pub fn policy(&self, slug: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.slug == slug)
+    }
+
+    pub fn policy_slugs(&self) -> Vec<String> {
+        self.policies.iter().map(|p| p.slug.clone()).collect()
+    }
+}
+
+/// One policy (`content/<slug>/`) and its versions, oldest first.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub slug: String,
+    pub versions: Vec<Version>,
+}
+
+/// A version's id: its effective date, and a sequence number for a second
+/// version on the same day (`2022-02-23-2`). Orders by date, then sequence
+/// (so `-10` sorts after `-9`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VersionId {
+    pub date: NaiveDate,
+    /// 1 for the first version of the day (written without a suffix).
+    pub seq: u32,
+}
+
+impl VersionId {
+    pub fn new(date: NaiveDate) -> VersionId {
+        VersionId { date, seq: 1 }
+    }
+
+    /// Reads a folder name: `YYYY-MM-DD` or `YYYY-MM-DD-N` with N ≥ 2.
+    pub fn parse(name: &str) -> Result<VersionId, String> {
+        let (date_part, seq) = match name.get(10..) {
+            Some("") | None => (name, 1),
+            Some(rest) => {
+                let digits = rest.strip_prefix('-').unwrap_or("x");
+                match digits.parse::<u32>() {
+                    Ok(n) if n >= 2 && !digits.starts_with('0') => (&name[..10], n),
+                    Ok(_) => {
+                        return Err(format!(
+                            "\"{name}\": a second version on the same day is numbered -2, -3, ..."
+                        ));
+                    }
+                    Err(_) => {
+                        return Err(format!("\"{name}\" is not a date written as YYYY-MM-DD"));
+                    }
+                }
+            }
+        };
+        let date = crate::fields::parse_date(date_part)?;
+        Ok(VersionId { date, seq })
+    }
+}
+
+impl fmt::Display for VersionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.date.format("%Y-%m-%d"))?;
+        if self.seq > 1 {
+            write!(f, "-{}", self.seq)?;
+        }
+        Ok(())
+    }
+}
+
+/// One version of a policy (`content/<slug>/<version>/`).
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub id: VersionId,
+    /// When the text was made public (the default locale's `published`,
+    /// else the effective date).
+    pub published: NaiveDate,
+    pub material: bool,
+    pub draft: bool,
+    /// Translations, in the order of `locales` in site.yaml. The default
+    /// locale's is always there.
+    pub texts: Vec<Text>,
+}
+
+impl Version {
+    /// The date it takes effect.
+    pub fn effective(&self) -> NaiveDate {
+        self.id.date
+    }
+
+    pub fn text(&self, locale: &str) -> Option<&Text> {
+        self.texts.iter().find(|t| t.locale == locale)
+    }
+
+    /// The text in the default locale (every version has one).
+    pub fn default_text(&self, config: &SiteConfig) -> Option<&Text> {
+        self.text(&config.default_locale)
+    }
+}
+
+/// One translation of a version: a `<locale>.md` file.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub locale: String,
+    pub source: SourceFile,
+    pub front: FrontMatter,
+    /// Byte range of the Markdown body in `source.text`.
+    pub body: Range<usize>,
+    /// sha256 of the file's bytes on disk, lower-case hex.
+    pub sha256: String,
+}
+
+impl Text {
+    /// The Markdown body: the policy text itself.
+    pub fn body(&self) -> &str {
+        self.source.text.get(self.body.clone()).unwrap_or("")
+    }
+
+    /// 1-based line of the file where the body starts.
+    pub fn body_first_line(&self) -> usize {
+        self.source.line_col(self.body.start).0
+    }
+}
+
+/// The front matter of a version file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub summary: Option<String>,
+    pub material: Option<bool>,
+    pub published: Option<NaiveDate>,
+    pub draft: Option<bool>,
+    pub description: Option<String>,
+    pub corrections: Vec<Correction>,
+}
+
+/// An editorial fix made after publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: NaiveDate,
+    pub note: String,
+}
+
+/// Where a version stands on a given day (SPEC "Time").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The newest public version in effect.
+    Current,
+    /// Public, takes effect later.
+    Upcoming,
+    /// Was in effect, replaced since.
+    Archived,
+    /// Not public: `draft: true`, or published after today.
+    Draft,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Current => "current",
+            Status::Upcoming => "upcoming",
+            Status::Archived => "archived",
+            Status::Draft => "draft",
+        }
+    }
+}
+
+/// The versions of one policy that a build shows, with their status.
+#[derive(Debug, Clone)]
+pub struct Timeline<'a> {
+    pub policy: &'a Policy,
+    /// Oldest first; drafts only when the build includes them.
+    pub entries: Vec<Entry<'a>>,
+}
+
+/// One version in a timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub version: &'a Version,
+    pub status: Status,
+    /// The day the next public version took (or takes) effect, for
+    /// "in effect from A to B".
+    pub until: Option<NaiveDate>,
+}
+
+impl<'a> Timeline<'a> {
+    /// Places each version of `policy` on `today`.
+    pub fn new(policy: &'a Policy, today: NaiveDate, drafts: bool) -> Timeline<'a> {
+        let public = |v: &Version| !v.draft && v.published <= today;
+        let current = policy
+            .versions
+            .iter()
+            .rposition(|v| public(v) && v.effective() <= today);
+        let mut entries = Vec::new();
+        for (index, version) in policy.versions.iter().enumerate() {
+            let status = if !public(version) {
+                Status::Draft
+            } else if Some(index) == current {
+                Status::Current
+            } else if version.effective() > today {
+                Status::Upcoming
+            } else {
+                Status::Archived
+            };
+            if status == Status::Draft && !drafts {
+                continue;
+            }
+            let until = policy.versions[index + 1..]
+                .iter()
+                .find(|v| public(v))
+                .map(Version::effective);
+            entries.push(Entry {
+                version,
+                status,
+                until,
+            });
+        }
+        Timeline { policy, entries }
+    }
+
+    /// The version in effect, if any.
+    pub fn current(&self) -> Option<Entry<'a>> {
+        self.entries
+            .iter()
+            .copied()
+            .find(|e| e.status == Status::Current)
+    }
+
+    /// What `/<policy>/` shows: the current version, or before any version
+    /// takes effect, the first one that will.
+    pub fn headline(&self) -> Option<Entry<'a>> {
+        self.current().or_else(|| {
+            self.entries
+                .iter()
+                .copied()
+                .find(|e| e.status == Status::Upcoming)
+        })
+    }
+
+    pub fn upcoming(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        self.entries
+            .iter()
+            .copied()
+            .filter(|e| e.status == Status::Upcoming)
+    }
+
+    /// The entry shown just before `id` (its predecessor in the history).
+    pub fn previous(&self, id: VersionId) -> Option<Entry<'a>> {
+        let index = self.entries.iter().position(|e| e.version.id == id)?;
+        index.checked_sub(1).map(|i| self.entries[i])
+    }
+
+    pub fn get(&self, id: VersionId) -> Option<Entry<'a>> {
+        self.entries.iter().copied().find(|e| e.version.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn version(id: &str, published: Option<&str>, draft: bool) -> Version {
+        let id = VersionId::parse(id).unwrap();
+        Version {
+            id,
+            published: published.map_or(id.date, date),
+            material: false,
+            draft,
+            texts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn version_ids_parse_and_order_naturally() {
+        let a = VersionId::parse("2022-02-23").unwrap();
+        let b = VersionId::parse("2022-02-23-2").unwrap();
+        let c = VersionId::parse("2022-02-23-10").unwrap();
+        assert!(a < b && b < c);
+        assert_eq!(c.to_string(), "2022-02-23-10");
+        assert_eq!(a.to_string(), "2022-02-23");
+        assert!(VersionId::parse("2022-02-23-1").is_err());
+        assert!(
+            VersionId::parse("2022-02-30")
+                .unwrap_err()
+                .contains("February 2022 has 28 days")
+        );
+        assert!(VersionId::parse("latest").is_err());
+        assert!(VersionId::parse("2022-02-23-x").is_err());
+    }
+
+    #[test]
+    fn statuses_follow_today() {
+        let policy = Policy {
+            slug: "privacy".into(),
+            versions: vec![
+                version("2024-01-01", None, false),
+                version("2025-01-01", None, false),
+                version("2026-01-01", Some("2025-11-01"), false),
+                version("2026-06-01", Some("2026-03-01"), false),
+                version("2026-09-01", None, true),
+            ],
+        };
+        let statuses = |today: &str, drafts: bool| -> Vec<(String, Status)> {
+            Timeline::new(&policy, date(today), drafts)
+                .entries
+                .iter()
+                .map(|e| (e.version.id.to_string(), e.status))
+                .collect()
+        };
+        assert_eq!(
+            statuses("2025-12-01", false),
+            [
+                ("2024-01-01".into(), Status::Archived),
+                ("2025-01-01".into(), Status::Current),
+                ("2026-01-01".into(), Status::Upcoming),
+            ]
+        );
+        let with_drafts = statuses("2025-12-01", true);
+        assert_eq!(with_drafts[3], ("2026-06-01".into(), Status::Draft));
+        assert_eq!(with_drafts[4], ("2026-09-01".into(), Status::Draft));
+        let later = Timeline::new(&policy, date("2026-07-01"), false);
+        assert_eq!(
+            later.current().unwrap().version.id.to_string(),
+            "2026-06-01"
+        );
+        assert_eq!(later.entries[1].until, Some(date("2026-01-01")));
+    }
+
+    #[test]
+    fn before_anything_takes_effect_the_first_upcoming_version_leads() {
+        let policy = Policy {
+            slug: "terms".into(),
+            versions: vec![version("2027-01-01", Some("2026-11-01"), false)],
+        };
+        let timeline = Timeline::new(&policy, date("2026-12-01"), false);
+        assert!(timeline.current().is_none());
+        assert_eq!(timeline.headline().unwrap().status, Status::Upcoming);
+    }
+}

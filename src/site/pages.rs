@@ -1,0 +1,580 @@
+//! The plan (which pages exist) and the views of each page kind.
+
+use sha2::{Digest, Sha256};
+
+use super::views::*;
+use super::{Build, OutputFile, Shown};
+use crate::diag::Diagnostic;
+use crate::markdown::escape_html;
+use crate::model::{Entry, Status, Timeline, Version, VersionId};
+use crate::source::display_path;
+use crate::theme::Theme;
+
+/// One page of the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: Kind,
+    pub locale: String,
+    pub url: String,
+}
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Portal,
+    /// `/<policy>/`: the version in effect.
+    Policy {
+        policy: usize,
+    },
+    /// `/<policy>/<version>/`.
+    Version {
+        policy: usize,
+        version: VersionId,
+    },
+    NotFound,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Portal => "portal",
+            Kind::Policy { .. } => "policy",
+            Kind::Version { .. } => "version",
+            Kind::NotFound => "404",
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            Kind::Portal => "portal.html",
+            Kind::Policy { .. } | Kind::Version { .. } => "policy.html",
+            Kind::NotFound => "404.html",
+        }
+    }
+
+    /// Listed in the sitemap.
+    pub fn in_sitemap(self) -> bool {
+        !matches!(self, Kind::NotFound)
+    }
+}
+
+/// Every page of the site, in every locale.
+pub fn plan(build: &Build<'_>) -> Vec<Page> {
+    let mut kinds = vec![Kind::Portal, Kind::NotFound];
+    for (policy, timeline) in build.timelines.iter().enumerate() {
+        if timeline.headline().is_some() {
+            kinds.push(Kind::Policy { policy });
+        }
+        for entry in &timeline.entries {
+            kinds.push(Kind::Version {
+                policy,
+                version: entry.version.id,
+            });
+        }
+    }
+    let mut pages = Vec::new();
+    for locale in &build.site.config.locales {
+        for kind in &kinds {
+            pages.push(Page {
+                kind: *kind,
+                locale: locale.clone(),
+                url: url_of(build, *kind, locale),
+            });
+        }
+    }
+    pages
+}
+
+/// The URL of a page kind in a locale.
+pub fn url_of(build: &Build<'_>, kind: Kind, locale: &str) -> String {
+    let urls = &build.urls;
+    match kind {
+        Kind::Portal => urls.home(locale),
+        Kind::Policy { policy } => urls.policy(locale, &build.site.policies[policy].slug),
+        Kind::Version { policy, version } => {
+            urls.version(locale, &build.site.policies[policy].slug, version)
+        }
+        Kind::NotFound => urls.not_found(locale),
+    }
+}
+
+/// True when the page in `locale` is a real translation (not a fallback
+/// to the prevailing text): only those are advertised with hreflang.
+pub fn translated(build: &Build<'_>, kind: Kind, locale: &str) -> bool {
+    match kind {
+        Kind::Portal | Kind::NotFound => true,
+        Kind::Policy { policy } => build.timelines[policy]
+            .headline()
+            .is_some_and(|e| e.version.text(locale).is_some()),
+        Kind::Version { policy, version } => build.timelines[policy]
+            .get(version)
+            .is_some_and(|e| e.version.text(locale).is_some()),
+    }
+}
+
+/// hreflang alternates of a page: its real translations and x-default.
+pub fn alternates(build: &Build<'_>, kind: Kind) -> Vec<Alternate> {
+    let config = &build.site.config;
+    let mut alternates: Vec<Alternate> = config
+        .locales
+        .iter()
+        .filter(|l| translated(build, kind, l))
+        .map(|l| Alternate {
+            hreflang: l.clone(),
+            href: build.urls.absolute(&url_of(build, kind, l)),
+        })
+        .collect();
+    if translated(build, kind, &config.default_locale) {
+        alternates.push(Alternate {
+            hreflang: "x-default".to_string(),
+            href: build
+                .urls
+                .absolute(&url_of(build, kind, &config.default_locale)),
+        });
+    }
+    alternates
+}
+
+/// Renders one page.
+pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+    let html = match page.kind {
+        Kind::Portal => {
+            let view = portal(build, &page.locale);
+            let layout = layout(build, page, build.site.config.title.clone(), String::new());
+            build
+                .templates
+                .render(page.kind.template(), context(page, layout, view))?
+        }
+        Kind::NotFound => {
+            let view = NotFoundPage {
+                policies: policy_cards(build, &page.locale),
+            };
+            let title = build
+                .i18n
+                .get(&page.locale, "not_found_title")
+                .unwrap_or("Not found")
+                .to_string();
+            let layout = layout(build, page, title, String::new());
+            build
+                .templates
+                .render(page.kind.template(), context(page, layout, view))?
+        }
+        Kind::Policy { policy } => {
+            let timeline = &build.timelines[policy];
+            match timeline.headline() {
+                Some(entry) => render_policy_page(build, page, policy, entry, true)?,
+                None => String::new(),
+            }
+        }
+        Kind::Version { policy, version } => {
+            let timeline = &build.timelines[policy];
+            match timeline.get(version) {
+                Some(entry) => render_policy_page(build, page, policy, entry, false)?,
+                None => String::new(),
+            }
+        }
+    };
+    Ok(html.into_bytes())
+}
+
+fn context<P: serde::Serialize>(page: &Page, layout: Layout, view: P) -> Context<P> {
+    Context {
+        lang: page.locale.clone(),
+        layout,
+        page: view,
+    }
+}
+
+/// The layout of a page.
+fn layout(build: &Build<'_>, page: &Page, title: String, description: String) -> Layout {
+    let config = &build.site.config;
+    let i18n = &build.i18n;
+    let active_policy = match page.kind {
+        Kind::Policy { policy } | Kind::Version { policy, .. } => Some(policy),
+        _ => None,
+    };
+    let nav = build
+        .timelines
+        .iter()
+        .enumerate()
+        .filter_map(|(index, timeline)| {
+            let title = policy_title(build, timeline, &page.locale)?;
+            Some(NavItem {
+                title,
+                url: build.urls.policy(&page.locale, &timeline.policy.slug),
+                active: active_policy == Some(index),
+            })
+        })
+        .collect();
+    let languages = config
+        .locales
+        .iter()
+        .map(|locale| LanguageLink {
+            locale: locale.clone(),
+            name: i18n.language_name(locale),
+            url: url_of(build, page.kind, locale),
+            active: *locale == page.locale,
+            fallback: !translated(build, page.kind, locale),
+        })
+        .collect();
+    let is_translated = translated(build, page.kind, &page.locale);
+    // A page that shows the prevailing text for lack of a translation is a
+    // copy of the prevailing page: point search engines there.
+    let canonical_url = if is_translated {
+        page.url.clone()
+    } else {
+        url_of(build, page.kind, &config.prevailing_locale)
+    };
+    let description = if description.is_empty() {
+        i18n.text(&page.locale, "site_description", &[("site", &config.title)])
+            .unwrap_or_default()
+    } else {
+        description
+    };
+    let robots = match page.kind {
+        Kind::Version { policy, version }
+            if build.timelines[policy]
+                .get(version)
+                .is_some_and(|e| e.status == Status::Draft) =>
+        {
+            Some("noindex")
+        }
+        Kind::NotFound => Some("noindex"),
+        _ => None,
+    };
+    Layout {
+        lang: page.locale.clone(),
+        dir: i18n.dir(&page.locale),
+        kind: page.kind.name(),
+        site_title: config.title.clone(),
+        title,
+        description,
+        url: page.url.clone(),
+        canonical: build.urls.absolute(&canonical_url),
+        alternates: alternates(build, page.kind),
+        feeds: Vec::new(),
+        home_url: build.urls.home(&page.locale),
+        site_changes_url: build.urls.site_changes(&page.locale),
+        nav,
+        languages,
+        stylesheet: build.stylesheet_url.clone(),
+        favicon: asset_url(&build.assets, "favicon.svg"),
+        robots,
+    }
+}
+
+/// A policy's title in a locale: its text in effect (or first upcoming),
+/// translated where a translation exists.
+pub fn policy_title(build: &Build<'_>, timeline: &Timeline<'_>, locale: &str) -> Option<String> {
+    let entry = timeline
+        .headline()
+        .or_else(|| timeline.entries.last().copied())?;
+    build
+        .shown(entry.version, locale)
+        .map(|s| s.text.front.title.clone())
+}
+
+fn policy_cards(build: &Build<'_>, locale: &str) -> Vec<PolicyCard> {
+    build
+        .timelines
+        .iter()
+        .filter_map(|timeline| {
+            let entry = timeline.headline()?;
+            let shown = build.shown(entry.version, locale)?;
+            let slug = &timeline.policy.slug;
+            Some(PolicyCard {
+                slug: slug.clone(),
+                title: shown.text.front.title.clone(),
+                url: build.urls.policy(locale, slug),
+                description: shown.text.front.description.clone(),
+                last_updated: timeline.current().map(|e| iso(e.version.effective())),
+                changes_url: build.urls.changes(locale, slug),
+                fallback: shown.fallback,
+            })
+        })
+        .collect()
+}
+
+fn portal(build: &Build<'_>, locale: &str) -> PortalPage {
+    let mut upcoming = Vec::new();
+    let mut recent = Vec::new();
+    for timeline in &build.timelines {
+        for entry in &timeline.entries {
+            let item = change_item(build, timeline, *entry, locale);
+            match entry.status {
+                Status::Upcoming => upcoming.push(item),
+                Status::Current | Status::Archived => recent.push(item),
+                Status::Draft => {}
+            }
+        }
+    }
+    upcoming.sort_by(|a, b| (&a.effective, &a.policy_slug).cmp(&(&b.effective, &b.policy_slug)));
+    recent.sort_by(|a, b| (&b.effective, &a.policy_slug).cmp(&(&a.effective, &b.policy_slug)));
+    recent.truncate(5);
+    PortalPage {
+        policies: policy_cards(build, locale),
+        upcoming,
+        recent,
+    }
+}
+
+/// A version as an item in a list of changes.
+pub fn change_item(
+    build: &Build<'_>,
+    timeline: &Timeline<'_>,
+    entry: Entry<'_>,
+    locale: &str,
+) -> ChangeItem {
+    let slug = &timeline.policy.slug;
+    let version = entry.version;
+    let shown = build.shown(version, locale);
+    let previous = timeline.previous(version.id);
+    ChangeItem {
+        policy_slug: slug.clone(),
+        policy_title: policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone()),
+        version: version.id.to_string(),
+        effective: iso(version.effective()),
+        published: iso(version.published),
+        status: entry.status.as_str(),
+        material: version.material,
+        summary: shown.and_then(|s| summary(build, version, s)),
+        url: build.urls.version(locale, slug, version.id),
+        compare_url: previous.map(|p| build.urls.compare(locale, slug, p.version.id, version.id)),
+        draft: entry.status == Status::Draft,
+    }
+}
+
+/// A version's summary in the shown text's language, or the default
+/// locale's when the translation has none.
+fn summary(build: &Build<'_>, version: &Version, shown: Shown<'_>) -> Option<String> {
+    shown.text.front.summary.clone().or_else(|| {
+        version
+            .default_text(&build.site.config)
+            .and_then(|t| t.front.summary.clone())
+    })
+}
+
+fn render_policy_page(
+    build: &Build<'_>,
+    page: &Page,
+    policy: usize,
+    entry: Entry<'_>,
+    is_current_page: bool,
+) -> Result<String, Diagnostic> {
+    let view = policy_page(build, page, policy, entry, is_current_page);
+    let Some(view) = view else {
+        return Ok(String::new());
+    };
+    let description = build
+        .shown(entry.version, &page.locale)
+        .and_then(|s| s.text.front.description.clone())
+        .unwrap_or_default();
+    let title = view.policy.title.clone();
+    let mut layout = layout(build, page, title, description);
+    layout.feeds.push(Link {
+        title: view.policy.title.clone(),
+        href: view.policy.feed_url.clone(),
+    });
+    build
+        .templates
+        .render(page.kind.template(), context(page, layout, view))
+}
+
+fn policy_page(
+    build: &Build<'_>,
+    page: &Page,
+    policy: usize,
+    entry: Entry<'_>,
+    is_current_page: bool,
+) -> Option<PolicyPage> {
+    let locale = page.locale.as_str();
+    let timeline = &build.timelines[policy];
+    let config = &build.site.config;
+    let slug = &timeline.policy.slug;
+    let version = entry.version;
+    let shown = build.shown(version, locale)?;
+    let rendered = build.body(policy, version.id, shown, locale)?;
+    let current = timeline.headline();
+    let current_url = build.urls.policy(locale, slug);
+    let policy_ref = PolicyRef {
+        slug: slug.clone(),
+        title: shown.text.front.title.clone(),
+        url: current_url.clone(),
+        changes_url: build.urls.changes(locale, slug),
+        feed_url: build.urls.policy_feed(locale, slug),
+    };
+    let version_view = VersionView {
+        id: version.id.to_string(),
+        effective: iso(version.effective()),
+        published: iso(version.published),
+        status: entry.status.as_str(),
+        material: version.material,
+        summary: summary(build, version, shown),
+        url: build.urls.version(locale, slug, version.id),
+        permalink: build
+            .urls
+            .absolute(&build.urls.version(locale, slug, version.id)),
+        until: entry
+            .until
+            .filter(|_| entry.status == Status::Archived)
+            .map(iso),
+        current_url: current_url.clone(),
+        corrections: shown
+            .text
+            .front
+            .corrections
+            .iter()
+            .map(|c| CorrectionView {
+                date: iso(c.date),
+                note: c.note.clone(),
+            })
+            .collect(),
+    };
+    let text = TextView {
+        html: minijinja::Value::from_safe_string(rendered.html.clone()),
+        toc: rendered.toc.clone(),
+        lang: shown.text.locale.clone(),
+        dir: build.i18n.dir(&shown.text.locale),
+        words: rendered.words,
+    };
+    let fallback = shown.fallback.then(|| Fallback {
+        shown_language: build.i18n.language_name_in(locale, &shown.text.locale),
+        older_translation: timeline
+            .entries
+            .iter()
+            .rev()
+            .filter(|e| e.version.id < version.id && e.status != Status::Draft)
+            .find(|e| e.version.text(locale).is_some())
+            .map(|e| history_item(build, slug, *e, locale, None)),
+    });
+    let prevailing =
+        (!shown.fallback && shown.text.locale != config.prevailing_locale).then(|| Prevailing {
+            language: build
+                .i18n
+                .language_name_in(locale, &config.prevailing_locale),
+            locale: config.prevailing_locale.clone(),
+            url: build
+                .urls
+                .version(&config.prevailing_locale, slug, version.id),
+        });
+    let upcoming_notice = if is_current_page || entry.status == Status::Current {
+        timeline
+            .upcoming()
+            .find(|e| e.version.id > version.id)
+            .map(|e| change_item(build, timeline, e, locale))
+    } else {
+        None
+    };
+    let history = timeline
+        .entries
+        .iter()
+        .rev()
+        .map(|e| history_item(build, slug, *e, locale, Some(version.id)))
+        .collect();
+    let previous = timeline.previous(version.id);
+    let compare_current_url = match current {
+        Some(c) if c.version.id != version.id && entry.status != Status::Draft => {
+            let (old, new) = if c.version.id < version.id {
+                (c.version.id, version.id)
+            } else {
+                (version.id, c.version.id)
+            };
+            Some(build.urls.compare(locale, slug, old, new))
+        }
+        _ => None,
+    };
+    Some(PolicyPage {
+        policy: policy_ref,
+        version: version_view,
+        text,
+        is_current_page,
+        fallback,
+        prevailing,
+        upcoming_notice,
+        history,
+        compare_previous_url: previous
+            .map(|p| build.urls.compare(locale, slug, p.version.id, version.id)),
+        compare_current_url,
+    })
+}
+
+fn history_item(
+    build: &Build<'_>,
+    slug: &str,
+    entry: Entry<'_>,
+    locale: &str,
+    active: Option<VersionId>,
+) -> HistoryItem {
+    HistoryItem {
+        version: entry.version.id.to_string(),
+        effective: iso(entry.version.effective()),
+        status: entry.status.as_str(),
+        url: build.urls.version(locale, slug, entry.version.id),
+        active: active == Some(entry.version.id),
+        translated: entry.version.text(locale).is_some(),
+    }
+}
+
+/// `2026-05-24`.
+pub fn iso(date: chrono::NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The theme's static files, then the site's `static/` over them.
+pub fn static_files(
+    site: &crate::model::Site,
+    theme: &Theme,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for name in theme.list("static") {
+        match theme.read(&format!("static/{name}")) {
+            Ok(Some(file)) => files.push(OutputFile {
+                path: name,
+                bytes: file.bytes.into_owned(),
+            }),
+            Ok(None) => {}
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    let static_dir = site.root.join("static");
+    for entry in walkdir::WalkDir::new(&static_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = display_path(&static_dir, entry.path());
+        if path.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        let display = display_path(&site.root, entry.path());
+        match crate::source::read_bytes(entry.path(), &display) {
+            Ok(bytes) => {
+                files.retain(|f| f.path != path);
+                files.push(OutputFile { path, bytes });
+            }
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (files, diagnostics)
+}
+
+/// The URL of a static asset, with a content hash so browsers never keep
+/// a stale copy: `/style.css?v=3f2a9c1d`.
+pub fn asset_url(assets: &[OutputFile], path: &str) -> String {
+    match assets.iter().find(|f| f.path == path) {
+        Some(file) => {
+            let digest = Sha256::digest(&file.bytes);
+            format!("/{path}?v={}", &crate::content::hex(&digest)[..10])
+        }
+        None => format!("/{path}"),
+    }
+}
+
+/// Escapes text for XML/HTML we write by hand.
+pub fn xml_escape(text: &str) -> String {
+    escape_html(text)
+}
