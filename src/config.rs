@@ -71,9 +71,14 @@ pub fn parse(source: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<S
     let notice_days = fields.number("notice_days", 0..=3650).unwrap_or(30);
     let policies = fields.string_list("policies");
 
+    let mut locales_agree = true;
     if let (Some(locales), Some(default_locale)) = (&locales, &default_locale) {
-        let prevailing = prevailing_locale.as_ref().unwrap_or(default_locale);
-        check_locales_listed(&mut fields, locales, default_locale, prevailing);
+        locales_agree = check_locales_listed(
+            &mut fields,
+            locales,
+            default_locale,
+            prevailing_locale.as_deref(),
+        );
     }
     check_theme(&mut fields, &theme);
     let config = match (title, base_url, locales, default_locale) {
@@ -89,9 +94,10 @@ pub fn parse(source: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<S
         }),
         _ => None,
     };
-    let has_errors = fields.has_errors();
     diagnostics.extend(fields.finish());
-    if has_errors { None } else { config }
+    // Other mistakes (an unknown key, say) are errors the run reports, but
+    // content can still be loaded and checked against these settings.
+    if locales_agree { config } else { None }
 }
 
 fn check_base_url(fields: &mut Fields<'_>, url: String) -> Option<String> {
@@ -177,16 +183,18 @@ pub fn is_locale_id(text: &str) -> bool {
         })
 }
 
+/// True when the default and prevailing locales are among `locales`.
 fn check_locales_listed(
     fields: &mut Fields<'_>,
     locales: &[String],
     default_locale: &str,
-    prevailing: &str,
-) {
-    for (key, locale) in [
-        ("default_locale", default_locale),
-        ("prevailing_locale", prevailing),
-    ] {
+    prevailing: Option<&str>,
+) -> bool {
+    let mut agree = true;
+    let mut listed = vec![("default_locale", default_locale)];
+    // Unset, the prevailing locale is the default one, checked already.
+    listed.extend(prevailing.map(|p| ("prevailing_locale", p)));
+    for (key, locale) in listed {
         if !locales.iter().any(|l| l == locale) {
             let diagnostic = fields
                 .value_error(
@@ -199,8 +207,10 @@ fn check_locales_listed(
                     locales.join(", ")
                 ));
             fields.push(diagnostic);
+            agree = false;
         }
     }
+    agree
 }
 
 fn check_theme(fields: &mut Fields<'_>, theme: &str) {

@@ -52,24 +52,16 @@ impl VersionId {
         VersionId { date, seq: 1 }
     }
 
-    /// Reads a folder name: `YYYY-MM-DD` or `YYYY-MM-DD-N` with N ≥ 2.
+    /// Reads a folder name: `YYYY-MM-DD`, or `YYYY-MM-DD-N` for the Nth
+    /// version of a day. `-1` and leading zeros are read too, so that
+    /// `2026-06-01` and `2026-06-01-1` are found to be the same version.
     pub fn parse(name: &str) -> Result<VersionId, String> {
         let (date_part, seq) = match name.get(10..) {
             Some("") | None => (name, 1),
-            Some(rest) => {
-                let digits = rest.strip_prefix('-').unwrap_or("x");
-                match digits.parse::<u32>() {
-                    Ok(n) if n >= 2 && !digits.starts_with('0') => (&name[..10], n),
-                    Ok(_) => {
-                        return Err(format!(
-                            "\"{name}\": a second version on the same day is numbered -2, -3, ..."
-                        ));
-                    }
-                    Err(_) => {
-                        return Err(format!("\"{name}\" is not a date written as YYYY-MM-DD"));
-                    }
-                }
-            }
+            Some(rest) => match rest.strip_prefix('-').map(str::parse::<u32>) {
+                Some(Ok(n)) if n >= 1 => (&name[..10], n),
+                _ => return Err(format!("\"{name}\" is not a date written as YYYY-MM-DD")),
+            },
         };
         let date = crate::fields::parse_date(date_part)?;
         Ok(VersionId { date, seq })
@@ -301,7 +293,9 @@ mod tests {
         assert!(a < b && b < c);
         assert_eq!(c.to_string(), "2022-02-23-10");
         assert_eq!(a.to_string(), "2022-02-23");
-        assert!(VersionId::parse("2022-02-23-1").is_err());
+        assert_eq!(VersionId::parse("2022-02-23-1").unwrap(), a);
+        assert_eq!(VersionId::parse("2022-02-23-02").unwrap(), b);
+        assert!(VersionId::parse("2022-02-23-0").is_err());
         assert!(
             VersionId::parse("2022-02-30")
                 .unwrap_err()

@@ -42,10 +42,7 @@ pub fn load(root: &Path) -> Loaded {
         diagnostics.push(
             Diagnostic::error(Code::SiteMissing, "there is no content/site.yaml here")
                 .in_file(display_path(root, &site_yaml))
-                .help(format!(
-                    "run legalsite in the site's folder or pass --root; {} has no content/site.yaml",
-                    root.display()
-                )),
+                .help("run legalsite in the site's folder (the one that holds content/), or pass --root DIR"),
         );
         return Loaded {
             site: None,
@@ -151,6 +148,13 @@ fn walk_policy(
                             .help("keep one folder per version; a second version on the same day is numbered -2"),
                         );
                         continue;
+                    }
+                    if name != id.to_string() {
+                        diagnostics.push(
+                            Diagnostic::warning(Code::BadVersionFolder, format!("version folder \"{name}\" is better written \"{id}\""))
+                                .in_file(format!("{display}/"))
+                                .help(format!("rename it to {id}: that is how its URL is written")),
+                        );
                     }
                     versions.insert(id, display.clone());
                     walk_version(root, canonical_root, &entry, slug, id, walk, diagnostics);
@@ -526,7 +530,11 @@ fn date_diagnostic(text: &Text, key: &str, code: Code, message: String, help: &s
         .find(|&l| text.source.line_text(l).starts_with(&format!("{key}:")))
         .unwrap_or(1);
     let line_text = text.source.line_text(line).to_string();
-    let column = line_text.find(':').map_or(1, |c| c + 2);
+    let value_start = line_text.find(':').map_or(0, |colon| {
+        let after = &line_text[colon + 1..];
+        colon + 1 + (after.len() - after.trim_start().len())
+    });
+    let column = line_text[..value_start].chars().count() + 1;
     let span = line_text.chars().count().saturating_sub(column - 1);
     let diagnostic = match code {
         Code::MetadataMismatch => Diagnostic::warning(code, message),
