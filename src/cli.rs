@@ -34,6 +34,10 @@ enum Command {
     Build(BuildArgs),
     /// Report every problem in the site, write nothing.
     Check(CheckArgs),
+    /// Start a new version of a policy from its latest one, as a draft.
+    New(NewArgs),
+    /// Record newly published versions in content/versions.lock.
+    Lock(LockArgs),
 }
 
 /// Options every command takes.
@@ -77,6 +81,21 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct NewArgs {
+    /// The policy (its folder in content/), e.g. privacy.
+    pub policy: String,
+    /// The new version's effective date (default: today).
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    #[command(flatten)]
+    pub common: Common,
+}
+
 /// Runs legalsite with these arguments; returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
@@ -89,5 +108,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Build(args) => cmd::build::execute(&args),
         Command::Check(args) => cmd::check::execute(&args),
+        Command::New(args) => cmd::new::execute(&args),
+        Command::Lock(args) => cmd::lock::execute(&args.common),
     }
 }

@@ -31,34 +31,54 @@ struct Strings {
 }
 
 impl I18n {
-    /// Loads the theme's file for every site locale and reports what is
-    /// missing, unknown or mistyped.
+    /// Loads the theme's strings for every site locale (every layer of the
+    /// theme, merged key by key) and reports what is missing, unknown or
+    /// mistyped.
     pub fn load(theme: &Theme, config: &SiteConfig) -> (I18n, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut locales = BTreeMap::new();
+        let mut sources: BTreeMap<String, Vec<SourceFile>> = BTreeMap::new();
         for locale in &config.locales {
-            let path = format!("i18n/{locale}.yaml");
-            match theme.read(&path) {
-                Ok(Some(file)) => {
-                    let strings = parse_file(&file.display, &file.bytes, &mut diagnostics);
-                    locales.insert(locale.clone(), strings);
+            let layers = match theme.read_layers(&format!("i18n/{locale}.yaml")) {
+                Ok(layers) => layers,
+                Err(diagnostic) => {
+                    diagnostics.push(diagnostic);
+                    continue;
                 }
-                Ok(None) => diagnostics.push(
+            };
+            if layers.is_empty() {
+                diagnostics.push(
                     Diagnostic::warning(
                         Code::I18nMissingFile,
-                        format!("the theme has no interface strings for \"{locale}\"; pages in {locale} use the {} strings", config.default_locale),
+                        format!(
+                            "the theme has no interface strings for \"{locale}\"; pages in {locale} use the {} strings",
+                            config.default_locale
+                        ),
                     )
                     .in_file(format!("themes/{}/i18n/{locale}.yaml", config.theme))
-                    .help(format!("copy i18n/{}.yaml of the theme to i18n/{locale}.yaml and translate it", config.default_locale)),
-                ),
-                Err(diagnostic) => diagnostics.push(diagnostic),
+                    .help(format!(
+                        "copy i18n/{}.yaml of the theme to i18n/{locale}.yaml and translate it",
+                        config.default_locale
+                    )),
+                );
+                continue;
             }
+            let mut merged = Strings::default();
+            for layer in layers {
+                if let Some((source, strings)) =
+                    parse_file(&layer.display, &layer.bytes, &mut diagnostics)
+                {
+                    merged.map.extend(strings.map);
+                    sources.entry(locale.clone()).or_default().push(source);
+                }
+            }
+            locales.insert(locale.clone(), merged);
         }
         let i18n = I18n {
             default_locale: config.default_locale.clone(),
             locales,
         };
-        diagnostics.extend(i18n.compare_keys(theme, config));
+        diagnostics.extend(i18n.compare_keys(&sources));
         (i18n, diagnostics)
     }
 
@@ -84,7 +104,9 @@ impl I18n {
             .unwrap_or_default()
     }
 
-    fn compare_keys(&self, theme: &Theme, config: &SiteConfig) -> Vec<Diagnostic> {
+    /// Keys missing in a locale (they fall back to the default locale's)
+    /// and keys the default locale does not have (typos).
+    fn compare_keys(&self, sources: &BTreeMap<String, Vec<SourceFile>>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         let Some(reference) = self.locales.get(&self.default_locale) else {
             return diagnostics;
@@ -94,14 +116,8 @@ impl I18n {
             if *locale == self.default_locale {
                 continue;
             }
-            let display = theme
-                .read(&format!("i18n/{locale}.yaml"))
-                .ok()
-                .flatten()
-                .map_or_else(
-                    || format!("themes/{}/i18n/{locale}.yaml", config.theme),
-                    |f| f.display,
-                );
+            let files = sources.get(locale).map(Vec::as_slice).unwrap_or_default();
+            let display = files.last().map_or_else(String::new, |f| f.path.clone());
             let missing: Vec<&str> = reference_keys
                 .iter()
                 .copied()
@@ -135,23 +151,18 @@ impl I18n {
                         self.default_locale
                     ),
                 };
-                let source = theme
-                    .read(&format!("i18n/{locale}.yaml"))
-                    .ok()
-                    .flatten()
-                    .map(|f| {
-                        SourceFile::new(f.display, String::from_utf8_lossy(&f.bytes).into_owned())
-                    });
                 let mut diagnostic = Diagnostic::warning(
                     Code::I18nUnknownKey,
                     format!("unknown interface string `{key}`"),
                 )
                 .in_file(display.clone())
                 .help(help);
-                if let Some(source) = source
-                    && let Some(offset) = find_key(&source.text, key)
-                {
-                    diagnostic = diagnostic.at(&source, offset..offset + key.len());
+                let found = files
+                    .iter()
+                    .rev()
+                    .find_map(|source| find_key(&source.text, key).map(|offset| (source, offset)));
+                if let Some((source, offset)) = found {
+                    diagnostic = diagnostic.at(source, offset..offset + key.len());
                 }
                 diagnostics.push(diagnostic);
             }
@@ -250,12 +261,16 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
     None
 }
 
-fn parse_file(display: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Strings {
+fn parse_file(
+    display: &str,
+    bytes: &[u8],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(SourceFile, Strings)> {
     let source = match crate::source::decode(display, bytes.to_vec()) {
         Ok(source) => source,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
-            return Strings::default();
+            return None;
         }
     };
     let entries = match yaml::parse_mapping(&source.text) {
@@ -279,7 +294,7 @@ fn parse_file(display: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) ->
                 )
                 .help(error.help),
             );
-            return Strings::default();
+            return None;
         }
     };
     let mut map = BTreeMap::new();
@@ -290,18 +305,14 @@ fn parse_file(display: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) ->
             }
             other => {
                 let line = source.line_text(entry.line).to_string();
+                let span = line.chars().count().saturating_sub(entry.value_column - 1);
                 diagnostics.push(
                     Diagnostic::error(
                         Code::I18nWrongType,
                         format!("`{}` must be text, not {}", entry.key, other.kind()),
                     )
                     .in_file(display.to_string())
-                    .at_line_col(
-                        entry.line,
-                        entry.value_column,
-                        line.clone(),
-                        line.chars().count().saturating_sub(entry.value_column - 1),
-                    )
+                    .at_line_col(entry.line, entry.value_column, line, span)
                     .help(format!(
                         "write it as one line of text: {}: \"...\"",
                         entry.key
@@ -310,7 +321,7 @@ fn parse_file(display: &str, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) ->
             }
         }
     }
-    Strings { map }
+    Some((source, Strings { map }))
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
-//! The whole flow in memory: load `content/`, prepare the theme, plan and
-//! render every page. `build` writes the result, `check` only reports,
-//! `serve` serves it.
+//! The whole flow in memory: load `content/`, check the lock, prepare the
+//! theme, plan and render every page. `build` writes the result, `check`
+//! only reports, `serve` serves it.
 
 use std::path::Path;
 
-use crate::content;
-use crate::diag::Diagnostic;
+use chrono::NaiveDate;
+
+use crate::content::{self, lock};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::site::{Build, Options, OutputFile};
+use crate::site::{Build, Options, OutputFile, json};
 use crate::theme::Theme;
 
 /// What one run of the flow produced.
@@ -18,39 +20,64 @@ pub struct Generated {
     pub diagnostics: Vec<Diagnostic>,
     /// The loaded site, when `content/site.yaml` could be read.
     pub site: Option<Site>,
+    /// When the built site goes stale by itself.
+    pub schedule: Schedule,
+}
+
+/// Dates on which the site changes without an edit, for `build` to say.
+#[derive(Debug, Default, Clone)]
+pub struct Schedule {
+    /// (policy, version, effective date) of upcoming versions, soonest first.
+    pub upcoming: Vec<(String, String, NaiveDate)>,
+    /// The next day a rebuild changes the site.
+    pub next_rebuild: Option<NaiveDate>,
 }
 
 /// Runs the flow. Problems in one stage do not hide those of the next:
 /// templates are checked even when content has errors.
 pub fn generate(root: &Path, options: &Options) -> Generated {
     let loaded = content::load(root);
-    let mut diagnostics = crate::diag::Diagnostics::default();
+    let mut diagnostics = Diagnostics::default();
     diagnostics.extend(loaded.diagnostics);
     let Some(site) = loaded.site else {
         return Generated {
             files: None,
             diagnostics: diagnostics.sorted(),
             site: None,
+            schedule: Schedule::default(),
         };
     };
-    let files = render(&site, options, &mut diagnostics);
-    let files = if diagnostics.has_errors() {
-        None
-    } else {
-        files
+    let (lock_source, lock, lock_diagnostics) = lock::Lock::read(root);
+    diagnostics.extend(lock_diagnostics);
+    // Locking is opt-in: a site starts recording published versions with
+    // its first `legalsite lock`.
+    if lock_source.is_some() {
+        diagnostics.extend(lock::verify(
+            &site,
+            &lock,
+            lock_source.as_ref(),
+            options.today,
+        ));
+    }
+    let rendered = render(&site, options, &mut diagnostics);
+    let (files, schedule) = match rendered {
+        Some((files, schedule)) if !diagnostics.has_errors() => (Some(files), schedule),
+        Some((_, schedule)) => (None, schedule),
+        None => (None, Schedule::default()),
     };
     Generated {
         files,
         diagnostics: diagnostics.sorted(),
         site: Some(site),
+        schedule,
     }
 }
 
 fn render(
     site: &Site,
     options: &Options,
-    diagnostics: &mut crate::diag::Diagnostics,
-) -> Option<Vec<OutputFile>> {
+    diagnostics: &mut Diagnostics,
+) -> Option<(Vec<OutputFile>, Schedule)> {
     let theme = match Theme::new(&site.root, &site.config) {
         Ok(theme) => theme,
         Err(diagnostic) => {
@@ -68,8 +95,12 @@ fn render(
             return None;
         }
     };
+    let schedule = Schedule {
+        upcoming: json::upcoming(&build),
+        next_rebuild: json::next_rebuild(&build),
+    };
     match build.render() {
-        Ok(files) => Some(files),
+        Ok(files) => Some((files, schedule)),
         Err(found) => {
             diagnostics.extend(found);
             None

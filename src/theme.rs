@@ -77,25 +77,35 @@ impl Theme {
         })
     }
 
-    /// A file by its path inside the theme (`templates/base.html`).
+    /// A file by its path inside the theme (`templates/base.html`): the
+    /// one of the highest layer that has it.
     pub fn read(&self, path: &str) -> Result<Option<ThemeFile>, Diagnostic> {
-        for candidate in self.disk_candidates(path) {
-            if candidate.is_file() {
-                let display = display_path(&self.root, &candidate);
-                let bytes = crate::source::read_bytes(&candidate, &display)?;
-                return Ok(Some(ThemeFile {
-                    bytes: Cow::Owned(bytes),
-                    display,
-                }));
-            }
-        }
-        Ok(BUILTIN
+        Ok(self.read_layers(path)?.pop())
+    }
+
+    /// Every layer's copy of a file, lowest first (built-in, theme, site).
+    /// Interface strings merge key by key, so a site can change one string
+    /// of the default theme without copying the others.
+    pub fn read_layers(&self, path: &str) -> Result<Vec<ThemeFile>, Diagnostic> {
+        let mut layers: Vec<ThemeFile> = BUILTIN
             .iter()
-            .find(|(p, _)| *p == path)
+            .filter(|(p, _)| *p == path)
             .map(|(p, bytes)| ThemeFile {
                 bytes: Cow::Borrowed(*bytes),
                 display: format!("(built-in theme) {p}"),
-            }))
+            })
+            .collect();
+        for candidate in self.disk_candidates(path).into_iter().rev() {
+            if candidate.is_file() {
+                let display = display_path(&self.root, &candidate);
+                let bytes = crate::source::read_bytes(&candidate, &display)?;
+                layers.push(ThemeFile {
+                    bytes: Cow::Owned(bytes),
+                    display,
+                });
+            }
+        }
+        Ok(layers)
     }
 
     fn disk_candidates(&self, path: &str) -> Vec<PathBuf> {

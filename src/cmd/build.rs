@@ -5,7 +5,7 @@ use std::time::Instant;
 use crate::cli::{BuildArgs, CONTENT_ERROR, OK};
 use crate::diag::count_line;
 use crate::output;
-use crate::pipeline;
+use crate::pipeline::{self, Schedule};
 use crate::site::Options;
 
 pub fn execute(args: &BuildArgs) -> i32 {
@@ -54,5 +54,16 @@ pub fn execute(args: &BuildArgs) -> i32 {
             String::new()
         }
     );
+    print_schedule(&generated.schedule);
     OK
+}
+
+/// A static site only changes when rebuilt: say when it goes stale.
+fn print_schedule(schedule: &Schedule) {
+    for (policy, version, date) in &schedule.upcoming {
+        println!("Upcoming: {policy} {version} takes effect on {date}.");
+    }
+    if let Some(date) = schedule.next_rebuild {
+        println!("Next rebuild needed on {date} (see README, \"Scheduled rebuilds\").");
+    }
 }

@@ -3,6 +3,8 @@
 
 pub mod build;
 pub mod check;
+pub mod lock;
+pub mod new;
 
 use chrono::NaiveDate;
 

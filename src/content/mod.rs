@@ -4,6 +4,7 @@
 //! run reports them all.
 
 pub mod frontmatter;
+pub mod lock;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -552,9 +553,11 @@ fn check_policy(config: &SiteConfig, versions: &[Version], diagnostics: &mut Vec
         if index > 0 {
             for text in &version.texts {
                 if text.front.summary.is_none() {
+                    // A draft may still be missing its summary (`new` leaves
+                    // it to fill in); a published version may not.
                     let is_default = text.locale == config.default_locale;
                     let message = "this version has no `summary` saying what changed".to_string();
-                    let diagnostic = if is_default {
+                    let diagnostic = if is_default && !version.draft {
                         Diagnostic::error(Code::MissingSummary, message)
                     } else {
                         Diagnostic::warning(Code::MissingSummary, message)

@@ -2,6 +2,8 @@
 //! what each shows (views), and their rendering. Nothing here touches the
 //! disk; `output` writes what this returns.
 
+pub mod feeds;
+pub mod json;
 pub mod pages;
 pub mod sitemap;
 pub mod urls;
@@ -206,6 +208,8 @@ impl<'a> Build<'a> {
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
             return Err(errors);
         }
+        files.extend(feeds::feeds(self));
+        files.extend(json::json_files(self));
         files.push(sitemap::sitemap(self, &plan));
         files.push(sitemap::robots(self));
         files.extend(self.assets.iter().cloned());

@@ -31,6 +31,12 @@ pub enum Kind {
         policy: usize,
         version: VersionId,
     },
+    /// `/<policy>/changes/`: the policy's changelog.
+    Changes {
+        policy: usize,
+    },
+    /// `/changes/`: every policy's changes.
+    SiteChanges,
     NotFound,
 }
 
@@ -40,6 +46,8 @@ impl Kind {
             Kind::Portal => "portal",
             Kind::Policy { .. } => "policy",
             Kind::Version { .. } => "version",
+            Kind::Changes { .. } => "changes",
+            Kind::SiteChanges => "site-changes",
             Kind::NotFound => "404",
         }
     }
@@ -48,6 +56,7 @@ impl Kind {
         match self {
             Kind::Portal => "portal.html",
             Kind::Policy { .. } | Kind::Version { .. } => "policy.html",
+            Kind::Changes { .. } | Kind::SiteChanges => "changes.html",
             Kind::NotFound => "404.html",
         }
     }
@@ -60,10 +69,13 @@ impl Kind {
 
 /// Every page of the site, in every locale.
 pub fn plan(build: &Build<'_>) -> Vec<Page> {
-    let mut kinds = vec![Kind::Portal, Kind::NotFound];
+    let mut kinds = vec![Kind::Portal, Kind::SiteChanges, Kind::NotFound];
     for (policy, timeline) in build.timelines.iter().enumerate() {
         if timeline.headline().is_some() {
             kinds.push(Kind::Policy { policy });
+        }
+        if !timeline.entries.is_empty() {
+            kinds.push(Kind::Changes { policy });
         }
         for entry in &timeline.entries {
             kinds.push(Kind::Version {
@@ -94,6 +106,8 @@ pub fn url_of(build: &Build<'_>, kind: Kind, locale: &str) -> String {
         Kind::Version { policy, version } => {
             urls.version(locale, &build.site.policies[policy].slug, version)
         }
+        Kind::Changes { policy } => urls.changes(locale, &build.site.policies[policy].slug),
+        Kind::SiteChanges => urls.site_changes(locale),
         Kind::NotFound => urls.not_found(locale),
     }
 }
@@ -102,7 +116,7 @@ pub fn url_of(build: &Build<'_>, kind: Kind, locale: &str) -> String {
 /// to the prevailing text): only those are advertised with hreflang.
 pub fn translated(build: &Build<'_>, kind: Kind, locale: &str) -> bool {
     match kind {
-        Kind::Portal | Kind::NotFound => true,
+        Kind::Portal | Kind::NotFound | Kind::SiteChanges | Kind::Changes { .. } => true,
         Kind::Policy { policy } => build.timelines[policy]
             .headline()
             .is_some_and(|e| e.version.text(locale).is_some()),
@@ -145,6 +159,8 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
                 .templates
                 .render(page.kind.template(), context(page, layout, view))?
         }
+        Kind::Changes { policy } => render_changes(build, page, Some(policy))?,
+        Kind::SiteChanges => render_changes(build, page, None)?,
         Kind::NotFound => {
             let view = NotFoundPage {
                 policies: policy_cards(build, &page.locale),
@@ -190,7 +206,9 @@ fn layout(build: &Build<'_>, page: &Page, title: String, description: String) ->
     let config = &build.site.config;
     let i18n = &build.i18n;
     let active_policy = match page.kind {
-        Kind::Policy { policy } | Kind::Version { policy, .. } => Some(policy),
+        Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy } => {
+            Some(policy)
+        }
         _ => None,
     };
     let nav = build
@@ -329,6 +347,10 @@ pub fn change_item(
     let version = entry.version;
     let shown = build.shown(version, locale);
     let previous = timeline.previous(version.id);
+    let (summary, summary_lang) = match shown.and_then(|s| summary(build, version, s)) {
+        Some((text, lang)) => (Some(text), lang),
+        None => (None, locale.to_string()),
+    };
     ChangeItem {
         policy_slug: slug.clone(),
         policy_title: policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone()),
@@ -337,21 +359,89 @@ pub fn change_item(
         published: iso(version.published),
         status: entry.status.as_str(),
         material: version.material,
-        summary: shown.and_then(|s| summary(build, version, s)),
+        summary,
+        summary_lang,
         url: build.urls.version(locale, slug, version.id),
         compare_url: previous.map(|p| build.urls.compare(locale, slug, p.version.id, version.id)),
+        first: previous.is_none(),
         draft: entry.status == Status::Draft,
     }
 }
 
 /// A version's summary in the shown text's language, or the default
-/// locale's when the translation has none.
-fn summary(build: &Build<'_>, version: &Version, shown: Shown<'_>) -> Option<String> {
-    shown.text.front.summary.clone().or_else(|| {
-        version
-            .default_text(&build.site.config)
-            .and_then(|t| t.front.summary.clone())
-    })
+/// locale's when the translation has none; with the language it is in.
+pub fn summary(build: &Build<'_>, version: &Version, shown: Shown<'_>) -> Option<(String, String)> {
+    shown
+        .text
+        .front
+        .summary
+        .clone()
+        .map(|s| (s, shown.text.locale.clone()))
+        .or_else(|| {
+            version
+                .default_text(&build.site.config)
+                .and_then(|t| t.front.summary.clone().map(|s| (s, t.locale.clone())))
+        })
+}
+
+/// A changelog: one policy's (`policy` given) or the whole site's.
+fn render_changes(
+    build: &Build<'_>,
+    page: &Page,
+    policy: Option<usize>,
+) -> Result<String, Diagnostic> {
+    let locale = page.locale.as_str();
+    let timelines: Vec<&Timeline<'_>> = match policy {
+        Some(index) => vec![&build.timelines[index]],
+        None => build.timelines.iter().collect(),
+    };
+    let mut entries: Vec<ChangeItem> = timelines
+        .iter()
+        .flat_map(|timeline| {
+            timeline
+                .entries
+                .iter()
+                .map(|e| change_item(build, timeline, *e, locale))
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        (&b.effective, &b.version, &a.policy_slug).cmp(&(&a.effective, &a.version, &b.policy_slug))
+    });
+    let policy_ref = policy.map(|index| {
+        let timeline = &build.timelines[index];
+        let slug = &timeline.policy.slug;
+        PolicyRef {
+            slug: slug.clone(),
+            title: policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone()),
+            url: build.urls.policy(locale, slug),
+            changes_url: build.urls.changes(locale, slug),
+            feed_url: build.urls.policy_feed(locale, slug),
+        }
+    });
+    let feed_url = policy_ref
+        .as_ref()
+        .map_or_else(|| build.urls.site_feed(locale), |p| p.feed_url.clone());
+    let title = match &policy_ref {
+        Some(p) => build
+            .i18n
+            .text(locale, "changes_of", &[("title", &p.title)]),
+        None => build.i18n.text(locale, "all_changes", &[]),
+    }
+    .unwrap_or_default();
+    let mut layout = layout(build, page, title.clone(), String::new());
+    layout.feeds.push(Link {
+        title: title.clone(),
+        href: feed_url.clone(),
+    });
+    let view = ChangesPage {
+        title,
+        policy: policy_ref,
+        entries,
+        feed_url,
+    };
+    build
+        .templates
+        .render(page.kind.template(), context(page, layout, view))
 }
 
 fn render_policy_page(
@@ -409,7 +499,7 @@ fn policy_page(
         published: iso(version.published),
         status: entry.status.as_str(),
         material: version.material,
-        summary: summary(build, version, shown),
+        summary: summary(build, version, shown).map(|(text, _)| text),
         url: build.urls.version(locale, slug, version.id),
         permalink: build
             .urls

@@ -112,10 +112,25 @@ pub struct ChangeItem {
     pub status: &'static str,
     pub material: bool,
     pub summary: Option<String>,
+    /// Language of the summary (the default locale's when untranslated).
+    pub summary_lang: String,
     pub url: String,
     /// Redline against the previous version, if there is one.
     pub compare_url: Option<String>,
+    /// The policy's first version.
+    pub first: bool,
     pub draft: bool,
+}
+
+/// A changelog: `/<policy>/changes/` or `/changes/`.
+#[derive(Debug, Serialize)]
+pub struct ChangesPage {
+    pub title: String,
+    /// The policy, on a policy's changelog.
+    pub policy: Option<PolicyRef>,
+    /// Newest first.
+    pub entries: Vec<ChangeItem>,
+    pub feed_url: String,
 }
 
 /// A page that shows a policy's text: `/<policy>/` and `/<policy>/<version>/`.

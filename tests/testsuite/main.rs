@@ -4,6 +4,7 @@
 
 mod build;
 mod diagnostics;
+mod history;
 mod portal;
 mod readme;
 mod support;

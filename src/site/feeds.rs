@@ -1,0 +1,303 @@
+//! Atom feeds of changes (RFC 4287): one per policy and one for the site,
+//! in every locale. Everything in a feed comes from the content: its
+//! `updated` is the newest publication or correction, never the clock, so
+//! rebuilding changes nothing for subscribers.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+
+use super::pages::{policy_title, summary};
+use super::{Build, OutputFile};
+use crate::markdown::escape_html;
+use crate::model::{Entry, Status, Timeline};
+
+/// Namespace of legalsite's Atom extension elements (`legal:effective`,
+/// `legal:material`), for readers that want the facts without parsing text.
+pub const NAMESPACE: &str = "https://legalsite.dev/ns/atom/1";
+
+/// Every feed of the site.
+pub fn feeds(build: &Build<'_>) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for locale in &build.site.config.locales {
+        let all: Vec<(&Timeline<'_>, Entry<'_>)> = build
+            .timelines
+            .iter()
+            .flat_map(|t| t.entries.iter().map(move |e| (t, *e)))
+            .collect();
+        let title = build
+            .i18n
+            .text(locale, "all_changes", &[])
+            .unwrap_or_default();
+        let site_title = format!("{}: {title}", build.site.config.title);
+        files.push(feed(
+            build,
+            locale,
+            &site_title,
+            &build.urls.site_feed(locale),
+            &build.urls.site_changes(locale),
+            &all,
+        ));
+        for timeline in &build.timelines {
+            if timeline.entries.is_empty() {
+                continue;
+            }
+            let slug = &timeline.policy.slug;
+            let policy = policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone());
+            let title = build
+                .i18n
+                .text(locale, "changes_of", &[("title", &policy)])
+                .unwrap_or(policy);
+            let entries: Vec<_> = timeline.entries.iter().map(|e| (timeline, *e)).collect();
+            files.push(feed(
+                build,
+                locale,
+                &title,
+                &build.urls.policy_feed(locale, slug),
+                &build.urls.changes(locale, slug),
+                &entries,
+            ));
+        }
+    }
+    files
+}
+
+fn feed(
+    build: &Build<'_>,
+    locale: &str,
+    title: &str,
+    self_url: &str,
+    html_url: &str,
+    entries: &[(&Timeline<'_>, Entry<'_>)],
+) -> OutputFile {
+    let mut entries: Vec<&(&Timeline<'_>, Entry<'_>)> = entries
+        .iter()
+        .filter(|(_, e)| e.status != Status::Draft)
+        .collect();
+    entries.sort_by(|a, b| {
+        (updated(b.1), b.1.version.id, &b.0.policy.slug).cmp(&(
+            updated(a.1),
+            a.1.version.id,
+            &a.0.policy.slug,
+        ))
+    });
+    let newest = entries
+        .iter()
+        .map(|(_, e)| updated(*e))
+        .max()
+        .unwrap_or_default();
+    let urls = &build.urls;
+    let mut xml = String::with_capacity(2048 + entries.len() * 1024);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:legal=\"{NAMESPACE}\" xml:lang=\"{}\">",
+        escape_html(locale)
+    );
+    let _ = writeln!(xml, "  <id>{}</id>", escape_html(&urls.absolute(self_url)));
+    let _ = writeln!(xml, "  <title>{}</title>", escape_html(title));
+    let _ = writeln!(xml, "  <updated>{}</updated>", timestamp(newest));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape_html(&urls.absolute(self_url))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape_html(&urls.absolute(html_url))
+    );
+    let _ = writeln!(
+        xml,
+        "  <author><name>{}</name></author>",
+        escape_html(&build.site.config.title)
+    );
+    let _ = writeln!(
+        xml,
+        "  <generator uri=\"https://legalsite.dev\">legalsite</generator>"
+    );
+    for (timeline, entry) in entries {
+        write_entry(&mut xml, build, locale, timeline, *entry);
+    }
+    xml.push_str("</feed>\n");
+    OutputFile {
+        path: self_url.trim_start_matches('/').to_string(),
+        bytes: xml.into_bytes(),
+    }
+}
+
+fn write_entry(
+    xml: &mut String,
+    build: &Build<'_>,
+    locale: &str,
+    timeline: &Timeline<'_>,
+    entry: Entry<'_>,
+) {
+    let urls = &build.urls;
+    let i18n = &build.i18n;
+    let version = entry.version;
+    let slug = &timeline.policy.slug;
+    let Some(shown) = build.shown(version, locale) else {
+        return;
+    };
+    let policy = shown.text.front.title.clone();
+    let effective = i18n.format_date(locale, version.effective());
+    let version_title = i18n
+        .text(locale, "version_of", &[("date", &effective)])
+        .unwrap_or_default();
+    let mut title = format!("{policy}: {version_title}");
+    if version.material {
+        let _ = write!(
+            title,
+            " ({})",
+            i18n.get(locale, "material_badge").unwrap_or("material")
+        );
+    }
+    let page = urls.absolute(&urls.version(locale, slug, version.id));
+    let compare = timeline
+        .previous(version.id)
+        .map(|p| urls.absolute(&urls.compare(locale, slug, p.version.id, version.id)));
+    let summary = summary(build, version, shown);
+    let host = urls
+        .base_url()
+        .split("://")
+        .nth(1)
+        .unwrap_or("localhost")
+        .split('/')
+        .next()
+        .unwrap_or("localhost");
+
+    let _ = writeln!(
+        xml,
+        "  <entry xml:lang=\"{}\">",
+        escape_html(&shown.text.locale)
+    );
+    let _ = writeln!(
+        xml,
+        "    <id>tag:{},{}:{}/{}/{}</id>",
+        escape_html(host),
+        version.id.date.format("%Y-%m-%d"),
+        escape_html(slug),
+        version.id,
+        escape_html(locale)
+    );
+    let _ = writeln!(xml, "    <title>{}</title>", escape_html(&title));
+    let _ = writeln!(
+        xml,
+        "    <published>{}</published>",
+        timestamp(version.published)
+    );
+    let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(updated(entry)));
+    let _ = writeln!(
+        xml,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape_html(&page)
+    );
+    if let Some(compare) = &compare {
+        let label = i18n.get(locale, "what_changed").unwrap_or("What changed");
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"related\" type=\"text/html\" title=\"{}\" href=\"{}\"/>",
+            escape_html(label),
+            escape_html(compare)
+        );
+    }
+    if let Some((text, _)) = &summary {
+        let _ = writeln!(xml, "    <summary>{}</summary>", escape_html(text));
+    }
+    let content = entry_html(
+        build,
+        locale,
+        entry,
+        summary.as_ref().map(|(s, _)| s.as_str()),
+        &page,
+        compare.as_deref(),
+    );
+    let _ = writeln!(
+        xml,
+        "    <content type=\"html\">{}</content>",
+        escape_html(&content)
+    );
+    if version.material {
+        let label = i18n.get(locale, "material_badge").unwrap_or("material");
+        let _ = writeln!(
+            xml,
+            "    <category term=\"material\" label=\"{}\"/>",
+            escape_html(label)
+        );
+    }
+    let _ = writeln!(
+        xml,
+        "    <legal:effective>{}</legal:effective>",
+        version.effective().format("%Y-%m-%d")
+    );
+    let _ = writeln!(
+        xml,
+        "    <legal:material>{}</legal:material>",
+        version.material
+    );
+    xml.push_str("  </entry>\n");
+}
+
+/// The entry's body: when it takes effect, the summary, and links.
+fn entry_html(
+    build: &Build<'_>,
+    locale: &str,
+    entry: Entry<'_>,
+    summary: Option<&str>,
+    page: &str,
+    compare: Option<&str>,
+) -> String {
+    let i18n = &build.i18n;
+    let date = i18n.format_date(locale, entry.version.effective());
+    let when = match entry.status {
+        Status::Upcoming => i18n.text(locale, "takes_effect_on", &[("date", &date)]),
+        _ => i18n.text(locale, "effective_since", &[("date", &date)]),
+    }
+    .unwrap_or_default();
+    let mut html = format!("<p>{}</p>", escape_html(&when));
+    if let Some(summary) = summary {
+        let _ = write!(html, "<p>{}</p>", escape_html(summary));
+    }
+    if entry.version.material {
+        let _ = write!(
+            html,
+            "<p><strong>{}</strong></p>",
+            escape_html(i18n.get(locale, "material_badge").unwrap_or(""))
+        );
+    }
+    let _ = write!(
+        html,
+        "<p><a href=\"{}\">{}</a>",
+        escape_html(page),
+        escape_html(
+            i18n.get(locale, "read_version")
+                .unwrap_or("Read this version")
+        )
+    );
+    if let Some(compare) = compare {
+        let _ = write!(
+            html,
+            " · <a href=\"{}\">{}</a>",
+            escape_html(compare),
+            escape_html(i18n.get(locale, "what_changed").unwrap_or("What changed"))
+        );
+    }
+    html.push_str("</p>");
+    html
+}
+
+/// When an entry last changed: its publication, or its newest correction.
+fn updated(entry: Entry<'_>) -> NaiveDate {
+    let corrections = entry
+        .version
+        .texts
+        .iter()
+        .flat_map(|t| t.front.corrections.iter().map(|c| c.date));
+    corrections.fold(entry.version.published, NaiveDate::max)
+}
+
+/// RFC 3339 at midnight UTC.
+fn timestamp(date: NaiveDate) -> String {
+    format!("{}T00:00:00Z", date.format("%Y-%m-%d"))
+}
