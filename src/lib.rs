@@ -19,4 +19,5 @@ pub mod site;
 pub mod source;
 pub mod templates;
 pub mod theme;
+pub mod translations;
 pub mod yaml;

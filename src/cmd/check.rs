@@ -1,10 +1,13 @@
 //! `legalsite check`: run every stage up to rendering, in memory, and
-//! report every problem. Writes nothing.
+//! report every problem, then the translation table. Writes nothing.
+
+use serde_json::json;
 
 use crate::cli::{CONTENT_ERROR, CheckArgs, OK};
 use crate::diag::{Format, render_report};
 use crate::pipeline;
 use crate::site::Options;
+use crate::translations::{coverage, render_table};
 
 pub fn execute(args: &CheckArgs) -> i32 {
     let today = match super::today(&args.common) {
@@ -17,9 +20,41 @@ pub fn execute(args: &CheckArgs) -> i32 {
         base_url: None,
     };
     let generated = pipeline::generate(&args.common.root, &options);
-    let diagnostics = generated.diagnostics;
-    let color = args.format == Format::Text && crate::diag::stderr_color();
-    print!("{}", render_report(&diagnostics, args.format, color));
+    let diagnostics = &generated.diagnostics;
+    let table = generated
+        .site
+        .as_ref()
+        .map(|site| (coverage(site, today), site.config.locales.clone()));
+    match args.format {
+        Format::Json => {
+            let mut report: serde_json::Value =
+                serde_json::from_str(&render_report(diagnostics, Format::Json, false))
+                    .unwrap_or_default();
+            if let (Some(object), Some((rows, _))) = (report.as_object_mut(), &table) {
+                object.insert("translations".to_string(), json!(rows));
+                object.insert("date".to_string(), json!(today.to_string()));
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+        }
+        format => {
+            let color = format == Format::Text && crate::diag::stderr_color();
+            let report = render_report(diagnostics, format, color);
+            let (body, count) = report
+                .trim_end()
+                .rsplit_once('\n')
+                .unwrap_or(("", report.trim_end()));
+            if !body.is_empty() {
+                println!("{body}");
+            }
+            if let (Format::Text, Some((rows, locales))) = (format, &table) {
+                println!("Translations on {today}:\n{}", render_table(rows, locales));
+            }
+            println!("{count}");
+        }
+    }
     let errors = diagnostics.iter().any(|d| d.is_error());
     let warnings = diagnostics.iter().any(|d| !d.is_error());
     if errors || (args.strict && warnings) {

@@ -165,7 +165,9 @@ fn versions_file(build: &Build<'_>, timeline: &Timeline<'_>) -> VersionsFile {
     let title = config
         .locales
         .iter()
-        .filter_map(|l| super::pages::policy_title(build, timeline, l).map(|t| (l.clone(), t)))
+        .filter_map(|l| super::pages::policy_title_in(build, timeline, l))
+        .filter(|(_, lang)| config.locales.contains(lang))
+        .map(|(title, lang)| (lang, title))
         .collect();
     let mut versions: Vec<VersionJson> = timeline
         .entries

@@ -5,6 +5,7 @@
 pub mod feeds;
 pub mod json;
 pub mod pages;
+pub mod redirects;
 pub mod sitemap;
 pub mod urls;
 pub mod views;
@@ -212,6 +213,7 @@ impl<'a> Build<'a> {
         files.extend(json::json_files(self));
         files.push(sitemap::sitemap(self, &plan));
         files.push(sitemap::robots(self));
+        files.push(redirects::netlify_redirects(self));
         files.extend(self.assets.iter().cloned());
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)

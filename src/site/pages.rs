@@ -216,9 +216,13 @@ fn layout(build: &Build<'_>, page: &Page, title: String, description: String) ->
         .iter()
         .enumerate()
         .filter_map(|(index, timeline)| {
-            let title = policy_title(build, timeline, &page.locale)?;
+            let entry = timeline
+                .headline()
+                .or_else(|| timeline.entries.last().copied())?;
+            let shown = build.shown(entry.version, &page.locale)?;
             Some(NavItem {
-                title,
+                title: shown.text.front.title.clone(),
+                lang: shown.text.locale.clone(),
                 url: build.urls.policy(&page.locale, &timeline.policy.slug),
                 active: active_policy == Some(index),
             })
@@ -230,7 +234,10 @@ fn layout(build: &Build<'_>, page: &Page, title: String, description: String) ->
         .map(|locale| LanguageLink {
             locale: locale.clone(),
             name: i18n.language_name(locale),
-            url: url_of(build, page.kind, locale),
+            url: match page.kind {
+                Kind::Portal => chosen_home(build, locale),
+                kind => url_of(build, kind, locale),
+            },
             active: *locale == page.locale,
             fallback: !translated(build, page.kind, locale),
         })
@@ -271,7 +278,7 @@ fn layout(build: &Build<'_>, page: &Page, title: String, description: String) ->
         canonical: build.urls.absolute(&canonical_url),
         alternates: alternates(build, page.kind),
         feeds: Vec::new(),
-        home_url: build.urls.home(&page.locale),
+        home_url: chosen_home(build, &page.locale),
         site_changes_url: build.urls.site_changes(&page.locale),
         nav,
         languages,
@@ -281,15 +288,38 @@ fn layout(build: &Build<'_>, page: &Page, title: String, description: String) ->
     }
 }
 
+/// The portal as a link a reader follows by choice: for the default
+/// locale it carries `?lang=`, so the language redirect of `/` (see
+/// `redirects`) does not send the reader back to their browser's language.
+fn chosen_home(build: &Build<'_>, locale: &str) -> String {
+    let config = &build.site.config;
+    let home = build.urls.home(locale);
+    if locale == config.default_locale && config.locales.len() > 1 {
+        format!("{home}?{}={locale}", super::redirects::CHOICE_PARAM)
+    } else {
+        home
+    }
+}
+
 /// A policy's title in a locale: its text in effect (or first upcoming),
 /// translated where a translation exists.
 pub fn policy_title(build: &Build<'_>, timeline: &Timeline<'_>, locale: &str) -> Option<String> {
+    policy_title_in(build, timeline, locale).map(|(title, _)| title)
+}
+
+/// A policy's title in a locale, with the language it is in (the
+/// prevailing one where the locale has no translation).
+pub fn policy_title_in(
+    build: &Build<'_>,
+    timeline: &Timeline<'_>,
+    locale: &str,
+) -> Option<(String, String)> {
     let entry = timeline
         .headline()
         .or_else(|| timeline.entries.last().copied())?;
     build
         .shown(entry.version, locale)
-        .map(|s| s.text.front.title.clone())
+        .map(|s| (s.text.front.title.clone(), s.text.locale.clone()))
 }
 
 fn policy_cards(build: &Build<'_>, locale: &str) -> Vec<PolicyCard> {
@@ -303,6 +333,7 @@ fn policy_cards(build: &Build<'_>, locale: &str) -> Vec<PolicyCard> {
             Some(PolicyCard {
                 slug: slug.clone(),
                 title: shown.text.front.title.clone(),
+                lang: shown.text.locale.clone(),
                 url: build.urls.policy(locale, slug),
                 description: shown.text.front.description.clone(),
                 last_updated: timeline.current().map(|e| iso(e.version.effective())),
@@ -347,13 +378,16 @@ pub fn change_item(
     let version = entry.version;
     let shown = build.shown(version, locale);
     let previous = timeline.previous(version.id);
+    let (title, title_lang) = policy_title_in(build, timeline, locale)
+        .unwrap_or_else(|| (slug.clone(), locale.to_string()));
     let (summary, summary_lang) = match shown.and_then(|s| summary(build, version, s)) {
         Some((text, lang)) => (Some(text), lang),
         None => (None, locale.to_string()),
     };
     ChangeItem {
         policy_slug: slug.clone(),
-        policy_title: policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone()),
+        policy_title: title,
+        policy_title_lang: title_lang,
         version: version.id.to_string(),
         effective: iso(version.effective()),
         published: iso(version.published),

@@ -60,6 +60,8 @@ pub struct Link {
 #[derive(Debug, Clone, Serialize)]
 pub struct NavItem {
     pub title: String,
+    /// Language of the title (the prevailing one where untranslated).
+    pub lang: String,
     pub url: String,
     pub active: bool,
 }
@@ -91,6 +93,8 @@ pub struct PortalPage {
 pub struct PolicyCard {
     pub slug: String,
     pub title: String,
+    /// Language of the title and description.
+    pub lang: String,
     pub url: String,
     pub description: Option<String>,
     /// Effective date of the version in effect (None before the first).
@@ -106,6 +110,7 @@ pub struct PolicyCard {
 pub struct ChangeItem {
     pub policy_slug: String,
     pub policy_title: String,
+    pub policy_title_lang: String,
     pub version: String,
     pub effective: String,
     pub published: String,

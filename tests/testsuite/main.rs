@@ -5,6 +5,7 @@
 mod build;
 mod diagnostics;
 mod history;
+mod languages;
 mod portal;
 mod readme;
 mod support;
