@@ -291,7 +291,7 @@ fn interface_string_problems_are_reported() {
     custom.write("content/site.yaml", "title: Example\nbase_url: https://example.test\ndefault_locale: en\nlocales: [en, de]\ntheme: plain\n");
     custom.write(
         "themes/plain/i18n/en.yaml",
-        &std::fs::read_to_string(concat!(
+        std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/themes/default/i18n/en.yaml"
         ))
