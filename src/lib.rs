@@ -11,6 +11,7 @@ pub mod content;
 pub mod diag;
 pub mod fields;
 pub mod i18n;
+pub mod lint;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -60,6 +60,12 @@ pub fn generate(root: &Path, options: &Options) -> Generated {
         ));
     }
     let rendered = render(&site, options, &mut diagnostics);
+    // Lints read the rendered site (links are checked against the pages
+    // that exist), so they run once it renders.
+    if let Some((files, _)) = &rendered {
+        let base_url = options.base_url.as_deref().unwrap_or(&site.config.base_url);
+        diagnostics.extend(crate::lint::run(&site, files, base_url));
+    }
     let (files, schedule) = match rendered {
         Some((files, schedule)) if !diagnostics.has_errors() => (Some(files), schedule),
         Some((_, schedule)) => (None, schedule),

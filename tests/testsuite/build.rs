@@ -115,7 +115,7 @@ fn other_locales_get_their_language_and_dates() {
     let terms = site.page("de/terms/index.html");
     assert_eq!(
         terms.attr("#policy-text a", "href").as_deref(),
-        Some("/de/privacy/#ihre-rechte")
+        Some("/de/privacy/2025-01-10/#ihre-rechte")
     );
     let english_terms = site.page("terms/index.html");
     assert_eq!(

@@ -39,8 +39,9 @@ fn cases() -> Vec<String> {
     cases
 }
 
-/// Checks one broken site: exit code 1, no panic, every diagnostic names a
-/// file, the previous public/ survives a failed build. Returns check's output.
+/// Checks one broken site: no panic; errors exit 1 and a failed build
+/// leaves the previous public/ untouched; warnings alone exit 0, and 1
+/// with `--strict`. Returns check's output.
 fn check_broken(site: &TestSite, case: &str) -> String {
     let check = site.run(&["check", "--date", DATE]);
     assert!(
@@ -48,6 +49,16 @@ fn check_broken(site: &TestSite, case: &str) -> String {
         "{case}: panic\n{}",
         check.stderr
     );
+    if check.code == 0 {
+        assert!(
+            check.stdout.contains("warning["),
+            "{case}: nothing reported\n{}",
+            check.stdout
+        );
+        let strict = site.run(&["check", "--date", DATE, "--strict"]);
+        assert_eq!(strict.code, 1, "{case}: --strict should fail on warnings");
+        return check.stdout;
+    }
     assert_eq!(
         check.code, 1,
         "{case}: check should fail\n{}{}",
@@ -84,6 +95,59 @@ fn every_broken_site_is_explained() {
             insta::assert_snapshot!("invalid", output);
         });
     }
+}
+
+/// Codes whose cases need more than files laid over a site (bytes that
+/// are not text, a 50 MB file, a symlink, an unwritable output folder, a
+/// dangling link): each has its own test below.
+const PROGRAMMATIC: &[&str] = &[
+    "not-utf8",
+    "file-too-large",
+    "symlink-outside",
+    "output-not-writable",
+    "io",
+];
+
+#[test]
+fn every_diagnostic_code_has_a_broken_site() {
+    let snapshots = fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testsuite/snapshots"),
+    )
+    .unwrap();
+    let mut seen = String::new();
+    for entry in snapshots.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("invalid@") {
+            seen.push_str(&fs::read_to_string(entry.path()).unwrap());
+        }
+    }
+    let missing: Vec<&str> = legalsite::diag::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|code| !PROGRAMMATIC.contains(code))
+        .filter(|code| {
+            !seen.contains(&format!("error[{code}]")) && !seen.contains(&format!("warning[{code}]"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no case in tests/fixtures/invalid/ shows: {missing:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_in_content_is_named() {
+    let site = TestSite::fixture("minimal");
+    std::os::unix::fs::symlink(
+        site.root().join("content/nowhere.md"),
+        site.root().join("content/privacy/2026-06-01/fr.md"),
+    )
+    .unwrap();
+    let output = check_broken(&site, "io");
+    assert!(
+        output.contains("error[io]: this is a link to a file that does not exist"),
+        "{output}"
+    );
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod build;
 mod diagnostics;
 mod history;
 mod languages;
+mod loader_properties;
 mod portal;
 mod readme;
 mod support;

@@ -1,0 +1,707 @@
+//! Lints: mistakes in policy texts that load and render fine but would
+//! mislead a reader or break the site. `check` runs them on the rendered
+//! site (in memory), so links are checked against the pages that exist.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::markdown::{self, InlineHtml};
+use crate::model::{Site, Text};
+use crate::site::OutputFile;
+use crate::site::urls::Urls;
+
+/// Every lint of every text of the site.
+pub fn run(site: &Site, files: &[OutputFile], base_url: &str) -> Vec<Diagnostic> {
+    let pages = Pages::index(files);
+    let urls = Urls::new(&site.config, base_url);
+    let slugs = site.policy_slugs();
+    let mut diagnostics = Vec::new();
+    for policy in &site.policies {
+        let mut previous: BTreeMap<&str, &Text> = BTreeMap::new();
+        for version in &policy.versions {
+            let default = version.default_text(&site.config);
+            for text in &version.texts {
+                let page_url = urls.version(&text.locale, &policy.slug, version.id);
+                let context = TextContext {
+                    text,
+                    page_url: &page_url,
+                    prefix: urls.prefix(&text.locale),
+                    slugs: &slugs,
+                };
+                diagnostics.extend(links(&context, &pages));
+                diagnostics.extend(date_lines(text, version.effective()));
+                diagnostics.extend(raw_html(text));
+                diagnostics.extend(sections(text));
+                if let Some(before) = previous.get(text.locale.as_str()) {
+                    diagnostics.extend(identical(before, text));
+                }
+                if let Some(default) = default.filter(|d| d.locale != text.locale) {
+                    diagnostics.extend(heading_structure(default, text));
+                }
+                previous.insert(&text.locale, text);
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The built pages and the ids each defines, for link checks.
+struct Pages {
+    /// URL path (`/de/terms/`, `/sitemap.xml`) → ids on that page.
+    ids: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Pages {
+    fn index(files: &[OutputFile]) -> Pages {
+        let mut ids = BTreeMap::new();
+        for file in files {
+            let url = match file.path.strip_suffix("index.html") {
+                Some(dir) => format!("/{dir}"),
+                None => format!("/{}", file.path),
+            };
+            let found = if file.path.ends_with(".html") {
+                element_ids(&String::from_utf8_lossy(&file.bytes))
+            } else {
+                BTreeSet::new()
+            };
+            ids.insert(url, found);
+        }
+        Pages { ids }
+    }
+
+    /// The ids of the page at `path`, accepting `/terms` for `/terms/`.
+    fn get(&self, path: &str) -> Option<&BTreeSet<String>> {
+        self.ids
+            .get(path)
+            .or_else(|| self.ids.get(&format!("{path}/")))
+            .or_else(|| {
+                path.strip_suffix("index.html")
+                    .and_then(|p| self.ids.get(p))
+            })
+    }
+}
+
+/// Every `id="…"` of an HTML page (our own output, so a scan suffices).
+fn element_ids(html: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(" id=\"") {
+        rest = &rest[start + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.insert(html_unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+fn html_unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+struct TextContext<'a> {
+    text: &'a Text,
+    /// The version page the text is shown on in its own language.
+    page_url: &'a str,
+    prefix: String,
+    slugs: &'a [String],
+}
+
+impl TextContext<'_> {
+    /// True for paths the portal itself serves: its policies, changelogs,
+    /// locale folders and files at the root such as /policies.json; and
+    /// near misses of a policy's name (`/term/`), which are typos.
+    fn in_portal(&self, path: &str) -> bool {
+        let mut segments = path.trim_start_matches('/').split('/');
+        let first = segments.next().unwrap_or("");
+        let first = if !self.prefix.is_empty() && format!("/{first}") == self.prefix {
+            segments.next().unwrap_or("")
+        } else {
+            first
+        };
+        let slugs: Vec<&str> = self.slugs.iter().map(String::as_str).collect();
+        first.is_empty()
+            || first == "changes"
+            || first.contains('.')
+            || slugs.contains(&first)
+            || slugs
+                .iter()
+                .any(|slug| first.len() >= 3 && strsim::levenshtein(first, slug) <= 2)
+    }
+}
+
+/// A diagnostic at a byte range of a text's body.
+fn at_body(
+    text: &Text,
+    code: Code,
+    warning: bool,
+    message: String,
+    range: Range<usize>,
+) -> Diagnostic {
+    let start = text.body.start + range.start;
+    let end = text.body.start + range.end;
+    let diagnostic = if warning {
+        Diagnostic::warning(code, message)
+    } else {
+        Diagnostic::error(code, message)
+    };
+    diagnostic.at(&text.source, start..end)
+}
+
+/// Internal links and anchors that lead nowhere.
+fn links(context: &TextContext<'_>, pages: &Pages) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let text = context.text;
+    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let dest = dest_url.trim();
+        if dest.is_empty()
+            || dest.contains("://")
+            || dest.contains(':') && !dest.starts_with('/') && !dest.starts_with('#')
+        {
+            continue;
+        }
+        let resolved = resolve(context, dest);
+        let (path, fragment) = match resolved.split_once('#') {
+            Some((path, fragment)) => (path.to_string(), Some(fragment.to_string())),
+            None => (resolved.clone(), None),
+        };
+        let path = path.split('?').next().unwrap_or("").to_string();
+        if !context.in_portal(&path) {
+            // The portal is often part of a larger site (hexgen.app/settings):
+            // only links into the portal's own pages can be checked.
+            continue;
+        }
+        let Some(ids) = pages.get(&path) else {
+            diagnostics.push(
+                at_body(
+                    text,
+                    Code::BrokenLink,
+                    false,
+                    format!("this link leads to {path}, which is not a page of the site"),
+                    range,
+                )
+                .help(suggest_page(pages, &path)),
+            );
+            continue;
+        };
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            let fragment = percent_decode(&fragment);
+            if !ids.contains(&fragment) {
+                let candidates: Vec<&str> = ids
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|id| !id.starts_with("ls-"))
+                    .collect();
+                let help = match did_you_mean(&fragment, &candidates) {
+                    Some(id) => {
+                        format!("did you mean #{id}? Section links use the id of a heading")
+                    }
+                    None => format!(
+                        "the sections of {path} are: {}",
+                        candidates
+                            .iter()
+                            .take(12)
+                            .map(|id| format!("#{id}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                diagnostics.push(
+                    at_body(
+                        text,
+                        Code::BrokenAnchor,
+                        false,
+                        format!("{path} has no section #{fragment}"),
+                        range,
+                    )
+                    .help(help),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The root-relative URL a link leads to from the text's page, with the
+/// page's language kept, as the renderer does.
+fn resolve(context: &TextContext<'_>, dest: &str) -> String {
+    if dest.starts_with('#') {
+        return format!("{}{dest}", context.page_url);
+    }
+    if dest.starts_with('/') {
+        let first = dest
+            .trim_start_matches('/')
+            .split(['/', '#', '?'])
+            .next()
+            .unwrap_or("");
+        let localize = !context.prefix.is_empty()
+            && (context.slugs.iter().any(|s| s == first) || first == "changes");
+        return if localize {
+            format!("{}{dest}", context.prefix)
+        } else {
+            dest.to_string()
+        };
+    }
+    // A relative path, against the page's folder.
+    let mut segments: Vec<&str> = context
+        .page_url
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (path, rest) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let trailing = if path.ends_with('/') || path.is_empty() {
+        "/"
+    } else {
+        ""
+    };
+    format!("/{}{trailing}{rest}", segments.join("/"))
+}
+
+fn suggest_page(pages: &Pages, path: &str) -> String {
+    let candidates: Vec<&str> = pages
+        .ids
+        .keys()
+        .map(String::as_str)
+        .filter(|p| p.ends_with('/'))
+        .collect();
+    match did_you_mean(path, &candidates) {
+        Some(page) => format!("did you mean {page}?"),
+        None => {
+            "links to policies look like /terms/, /terms/2026-05-24/ or /terms/changes/".to_string()
+        }
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(value) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Labels that start a hand-typed date line, in the languages legalsite
+/// ships (lower case, without the colon).
+const DATE_LABELS: &[&str] = &[
+    "last updated",
+    "last modified",
+    "last revised",
+    "effective",
+    "effective date",
+    "effective as of",
+    "updated",
+    "zuletzt aktualisiert",
+    "stand",
+    "gültig ab",
+    "inkrafttreten",
+    "dernière mise à jour",
+    "date d'entrée en vigueur",
+    "en vigueur",
+    "última actualización",
+    "fecha de entrada en vigor",
+    "vigente desde",
+    "آخر تحديث",
+    "تاريخ السريان",
+];
+
+/// chrono locales whose month names a hand-typed date may use.
+const MONTH_LOCALES: &[&str] = &[
+    "en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "ar_EG",
+];
+
+/// A hand-typed "Last updated: …" line: the site stamps the date itself, so
+/// such a line is at best redundant and at worst wrong.
+fn date_lines(text: &Text, effective: NaiveDate) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let body = text.body();
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line
+            .trim_end()
+            .trim_start_matches(['*', '_', '#', ' ', '>']);
+        let Some((label, rest)) = content.split_once(':') else {
+            continue;
+        };
+        let label = label.trim().trim_end_matches(['*', '_']).to_lowercase();
+        if !DATE_LABELS.contains(&label.as_str()) {
+            continue;
+        }
+        let Some(date) = find_date(rest) else {
+            continue;
+        };
+        let range = start..start + line.trim_end().len();
+        let diagnostic = if date == effective {
+            at_body(text, Code::StaleDateLine, true, "a hand-typed date line repeats what the page stamps".to_string(), range)
+                .help("remove the line: the site stamps \"Last updated\" from the version's date, in every language")
+        } else {
+            at_body(
+                text,
+                Code::StaleDateLine,
+                false,
+                format!("this line says {date}, but the version takes effect on {effective}"),
+                range,
+            )
+            .help("remove the line: the site stamps \"Last updated\" from the version's date (the folder name)")
+        };
+        diagnostics.push(diagnostic);
+    }
+    diagnostics
+}
+
+/// A date written in a line: ISO, or day/month-name/year in a known
+/// language, or month-name day, year (English).
+fn find_date(text: &str) -> Option<NaiveDate> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '*' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    for word in &words {
+        if let Ok(date) = crate::fields::parse_date(word) {
+            return Some(date);
+        }
+    }
+    let month = |w: &str| month_number(w);
+    let number = |w: &str| w.trim_start_matches('0').parse::<u32>().ok();
+    for window in 0..words.len() {
+        let take = |i: usize| words.get(window + i).map(String::as_str).unwrap_or("");
+        // "May 24 2026" / "24 May 2026" / "24 de mayo de 2026"
+        let patterns = [
+            (month(take(0)), number(take(1)), number(take(2))),
+            (month(take(1)), number(take(0)), number(take(2))),
+            (month(take(2)), number(take(0)), number(take(4))),
+        ];
+        for (m, d, y) in patterns {
+            if let (Some(m), Some(d), Some(y)) = (m, d, y)
+                && y > 1900
+                && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+            {
+                return Some(date);
+            }
+        }
+    }
+    None
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<Vec<(String, u32)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let mut names = Vec::new();
+        for locale in MONTH_LOCALES {
+            let Ok(locale) = chrono::Locale::try_from(*locale) else {
+                continue;
+            };
+            for month in 1..=12 {
+                if let Some(date) = NaiveDate::from_ymd_opt(2000, month, 1) {
+                    for pattern in ["%B", "%b"] {
+                        let name = date
+                            .format_localized(pattern, locale)
+                            .to_string()
+                            .to_lowercase();
+                        names.push((name.trim_end_matches('.').to_string(), month));
+                    }
+                }
+            }
+        }
+        names
+    });
+    names.iter().find(|(name, _)| name == word).map(|(_, m)| *m)
+}
+
+/// Raw HTML that will not reach the page as HTML.
+fn raw_html(text: &Text) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut block: Option<(String, Range<usize>)> = None;
+    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+        match event {
+            Event::InlineHtml(raw) if markdown::inline_tag(&raw) == InlineHtml::Shown => {
+                diagnostics.push(
+                    at_body(text, Code::RawHtml, true, format!("`{raw}` is shown as text, not used as HTML"), range)
+                        .help("use Markdown instead; the HTML allowed in policies is <br>, <sup>, <sub>, <abbr title>, <small>, <mark>, <kbd>, <span lang dir>"),
+                );
+            }
+            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), range)),
+            Event::Html(raw) => {
+                if let Some((buffer, _)) = block.as_mut() {
+                    buffer.push_str(&raw);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((raw, range)) = block.take() {
+                    let cleaned = markdown::sanitize_block(&raw);
+                    if squash(&cleaned) != squash(&strip_comments(&raw)) {
+                        diagnostics.push(
+                            at_body(text, Code::RawHtml, true, "this HTML block loses elements or attributes that are not allowed (scripts, styles, event handlers, frames, ...)".to_string(), range.start..range.start + raw.find('\n').unwrap_or(raw.len()))
+                                .help("write the block in Markdown; what the page shows is the HTML without the parts that are not allowed"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    diagnostics
+}
+
+fn strip_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("-->")
+            .map_or("", |end| &rest[start + end + 3..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// HTML compared without whitespace and quoting differences.
+fn squash(html: &str) -> String {
+    html.chars()
+        .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'' && *c != '/')
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Headings with nothing under them, and images without alternative text.
+fn sections(text: &Text) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut open: Option<(HeadingLevel, Range<usize>, String)> = None;
+    let mut in_heading = false;
+    let mut heading_text = String::new();
+    let mut image: Option<(Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if let Some((previous, previous_range, title)) = open.take()
+                    && *level <= previous
+                {
+                    diagnostics.push(
+                        at_body(
+                            text,
+                            Code::EmptySection,
+                            true,
+                            format!("the section \"{title}\" is empty"),
+                            previous_range,
+                        )
+                        .help("write the section's text, or remove the heading"),
+                    );
+                }
+                in_heading = true;
+                heading_text.clear();
+                open = Some((*level, range.clone(), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
+                if let Some((_, _, title)) = open.as_mut() {
+                    *title = heading_text.trim().to_string();
+                }
+            }
+            Event::Text(t) | Event::Code(t) if in_heading => heading_text.push_str(t),
+            Event::Start(Tag::Image { .. }) => image = Some((range.clone(), String::new())),
+            Event::Text(t) if image.is_some() => {
+                if let Some((_, alt)) = image.as_mut() {
+                    alt.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((range, alt)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    diagnostics.push(
+                        at_body(text, Code::ImageAlt, true, "this image has no alternative text".to_string(), range)
+                            .help("describe the image for readers who cannot see it: ![What the image shows](file.png)"),
+                    );
+                }
+            }
+            // Anything but the end of a container closes the open heading:
+            // its section has content.
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => {}
+            _ if !in_heading => open = None,
+            _ => {}
+        }
+    }
+    if let Some((_, range, title)) = open {
+        diagnostics.push(
+            at_body(
+                text,
+                Code::EmptySection,
+                true,
+                format!("the section \"{title}\" is empty"),
+                range,
+            )
+            .help("write the section's text, or remove the heading"),
+        );
+    }
+    diagnostics
+}
+
+/// A version whose text is the previous version's, unchanged.
+fn identical(previous: &Text, text: &Text) -> Vec<Diagnostic> {
+    let normalize = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if normalize(previous.body()) != normalize(text.body()) {
+        return Vec::new();
+    }
+    let line = text.body_first_line().saturating_sub(1).max(1);
+    vec![
+        Diagnostic::warning(
+            Code::IdenticalVersion,
+            format!("this text is identical to {}", previous.source.path),
+        )
+        .in_file(text.source.path.clone())
+        .at_line_col(line, 1, text.source.line_text(line).to_string(), 3)
+        .help("edit the text for this version, or remove the version if nothing changed"),
+    ]
+}
+
+/// Headings of a text, as (level, text, byte range).
+fn headings(text: &Text) -> Vec<(u8, String, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut current: Option<(u8, String, Range<usize>)> = None;
+    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((level as u8, String::new(), range))
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, title, _)) = current.as_mut() {
+                    title.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A translation whose sections do not match its source's: a section was
+/// left out, or one was added.
+fn heading_structure(source: &Text, translation: &Text) -> Vec<Diagnostic> {
+    let expected = headings(source);
+    let found = headings(translation);
+    let levels =
+        |h: &[(u8, String, Range<usize>)]| h.iter().map(|(l, _, _)| *l).collect::<Vec<_>>();
+    if levels(&expected) == levels(&found) {
+        return Vec::new();
+    }
+    let first_difference = expected
+        .iter()
+        .zip(found.iter())
+        .position(|(a, b)| a.0 != b.0)
+        .unwrap_or(expected.len().min(found.len()));
+    let (message, range) = if found.len() < expected.len() {
+        let missing = &expected[first_difference];
+        (
+            format!(
+                "this translation has {} where {} has {}; the first one without a counterpart is \"{}\" ({})",
+                headings_count(found.len()),
+                source.source.path,
+                expected.len(),
+                missing.1.trim(),
+                "#".repeat(missing.0 as usize)
+            ),
+            found.get(first_difference).map_or(0..0, |h| h.2.clone()),
+        )
+    } else {
+        let extra = found
+            .get(first_difference)
+            .cloned()
+            .unwrap_or((0, String::new(), 0..0));
+        (
+            format!(
+                "this translation's sections differ from {}: its heading \"{}\" has no counterpart there",
+                source.source.path,
+                extra.1.trim()
+            ),
+            extra.2,
+        )
+    };
+    let diagnostic = if range.is_empty() {
+        let line = translation.body_first_line();
+        Diagnostic::warning(Code::HeadingStructure, message)
+            .in_file(translation.source.path.clone())
+            .at_line_col(line, 1, translation.source.line_text(line).to_string(), 1)
+    } else {
+        at_body(translation, Code::HeadingStructure, true, message, range)
+    };
+    vec![diagnostic.help("translate the missing section (or remove the extra one) so readers of every language find the same sections")]
+}
+
+fn headings_count(n: usize) -> String {
+    if n == 1 {
+        "1 heading".to_string()
+    } else {
+        format!("{n} headings")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        crate::fields::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn dates_in_several_languages() {
+        assert_eq!(find_date(" May 24, 2026"), Some(date("2026-05-24")));
+        assert_eq!(find_date(" 24. Mai 2026"), Some(date("2026-05-24")));
+        assert_eq!(find_date(" 24 mai 2026"), Some(date("2026-05-24")));
+        assert_eq!(find_date(" 24 de mayo de 2026"), Some(date("2026-05-24")));
+        assert_eq!(find_date(" 2026-05-24"), Some(date("2026-05-24")));
+        assert_eq!(find_date(" soon"), None);
+    }
+
+    #[test]
+    fn ids_are_read_from_pages() {
+        let ids = element_ids(r##"<h2 id="a"><a href="#a">A</a></h2><p id="b&amp;c">"##);
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["a", "b&c"]);
+    }
+
+    #[test]
+    fn fragments_are_decoded() {
+        assert_eq!(percent_decode("donn%C3%A9es"), "données");
+    }
+}
