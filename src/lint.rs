@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::markdown::{self, InlineHtml};
@@ -19,34 +20,64 @@ pub fn run(site: &Site, files: &[OutputFile], base_url: &str) -> Vec<Diagnostic>
     let pages = Pages::index(files);
     let urls = Urls::new(&site.config, base_url);
     let slugs = site.policy_slugs();
-    let mut diagnostics = Vec::new();
+    let mut jobs: Vec<LintJob<'_>> = Vec::new();
     for policy in &site.policies {
         let mut previous: BTreeMap<&str, &Text> = BTreeMap::new();
         for version in &policy.versions {
             let default = version.default_text(&site.config);
             for text in &version.texts {
                 let page_url = urls.version(&text.locale, &policy.slug, version.id);
-                let context = TextContext {
+                let source = default.filter(|d| d.locale != text.locale);
+                jobs.push(LintJob {
                     text,
-                    page_url: &page_url,
-                    prefix: urls.prefix(&text.locale),
-                    slugs: &slugs,
-                };
-                diagnostics.extend(links(&context, &pages));
-                diagnostics.extend(date_lines(text, version.effective()));
-                diagnostics.extend(raw_html(text));
-                diagnostics.extend(sections(text));
-                if let Some(before) = previous.get(text.locale.as_str()) {
-                    diagnostics.extend(identical(before, text));
-                }
-                if let Some(default) = default.filter(|d| d.locale != text.locale) {
-                    diagnostics.extend(heading_structure(default, text));
-                }
+                    page_url,
+                    effective: version.effective(),
+                    previous: previous.get(text.locale.as_str()).copied(),
+                    source,
+                });
                 previous.insert(&text.locale, text);
             }
         }
     }
-    diagnostics
+    jobs.par_iter()
+        .flat_map_iter(|job| {
+            let LintJob {
+                text,
+                page_url,
+                effective,
+                previous,
+                source,
+            } = job;
+            let context = TextContext {
+                text,
+                page_url,
+                prefix: urls.prefix(&text.locale),
+                slugs: &slugs,
+            };
+            let mut found = links(&context, &pages);
+            found.extend(date_lines(text, *effective));
+            found.extend(raw_html(text));
+            found.extend(sections(text));
+            if let Some(before) = previous {
+                found.extend(identical(before, text));
+            }
+            if let Some(source) = source {
+                found.extend(heading_structure(source, text));
+            }
+            found
+        })
+        .collect()
+}
+
+/// One text to lint, with what it is compared with: its previous version
+/// in the same language, and its version's default-language text.
+struct LintJob<'a> {
+    text: &'a Text,
+    /// The version page the text is shown on in its own language.
+    page_url: String,
+    effective: NaiveDate,
+    previous: Option<&'a Text>,
+    source: Option<&'a Text>,
 }
 
 /// The built pages and the ids each defines, for link checks.
@@ -161,9 +192,17 @@ fn links(context: &TextContext<'_>, pages: &Pages) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let text = context.text;
     for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
-        let Event::Start(Tag::Link { dest_url, .. }) = event else {
+        let Event::Start(Tag::Link {
+            dest_url,
+            link_type,
+            ..
+        }) = event
+        else {
             continue;
         };
+        if link_type == pulldown_cmark::LinkType::Email {
+            continue;
+        }
         let dest = dest_url.trim();
         if dest.is_empty()
             || dest.contains("://")
@@ -578,8 +617,12 @@ fn sections(text: &Text) -> Vec<Diagnostic> {
 
 /// A version whose text is the previous version's, unchanged.
 fn identical(previous: &Text, text: &Text) -> Vec<Diagnostic> {
-    let normalize = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    if normalize(previous.body()) != normalize(text.body()) {
+    // Compared word by word, stopping at the first difference.
+    if !previous
+        .body()
+        .split_whitespace()
+        .eq(text.body().split_whitespace())
+    {
         return Vec::new();
     }
     let line = text.body_first_line().saturating_sub(1).max(1);

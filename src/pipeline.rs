@@ -36,7 +36,9 @@ pub struct Schedule {
 /// Runs the flow. Problems in one stage do not hide those of the next:
 /// templates are checked even when content has errors.
 pub fn generate(root: &Path, options: &Options) -> Generated {
+    let mut stopwatch = Stopwatch::start();
     let loaded = content::load(root);
+    stopwatch.mark("load");
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(loaded.diagnostics);
     let Some(site) = loaded.site else {
@@ -59,13 +61,16 @@ pub fn generate(root: &Path, options: &Options) -> Generated {
             options.today,
         ));
     }
-    let rendered = render(&site, options, &mut diagnostics);
+    stopwatch.mark("lock");
+    let rendered = render(&site, options, &mut diagnostics, &mut stopwatch);
     // Lints read the rendered site (links are checked against the pages
     // that exist), so they run once it renders.
     if let Some((files, _)) = &rendered {
         let base_url = options.base_url.as_deref().unwrap_or(&site.config.base_url);
         diagnostics.extend(crate::lint::run(&site, files, base_url));
+        stopwatch.mark("lint");
     }
+    stopwatch.report();
     let (files, schedule) = match rendered {
         Some((files, schedule)) if !diagnostics.has_errors() => (Some(files), schedule),
         Some((_, schedule)) => (None, schedule),
@@ -83,6 +88,7 @@ fn render(
     site: &Site,
     options: &Options,
     diagnostics: &mut Diagnostics,
+    stopwatch: &mut Stopwatch,
 ) -> Option<(Vec<OutputFile>, Schedule)> {
     let theme = match Theme::new(&site.root, &site.config) {
         Ok(theme) => theme,
@@ -101,15 +107,53 @@ fn render(
             return None;
         }
     };
+    stopwatch.mark("prepare (strings, templates, bodies)");
     let schedule = Schedule {
         upcoming: json::upcoming(&build),
         next_rebuild: json::next_rebuild(&build),
     };
-    match build.render() {
+    let rendered = build.render();
+    stopwatch.mark("render pages");
+    match rendered {
         Ok(files) => Some((files, schedule)),
         Err(found) => {
             diagnostics.extend(found);
             None
+        }
+    }
+}
+
+/// Stage timings, printed to stderr when `LEGALSITE_TIMINGS` is set (for
+/// profiling; never part of the output).
+pub struct Stopwatch {
+    enabled: bool,
+    last: std::time::Instant,
+    marks: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch {
+            enabled: std::env::var_os("LEGALSITE_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+            marks: Vec::new(),
+        }
+    }
+
+    pub fn mark(&mut self, stage: &'static str) {
+        if self.enabled {
+            let now = std::time::Instant::now();
+            self.marks.push((stage, now - self.last));
+            self.last = now;
+        }
+    }
+
+    pub fn report(&self) {
+        for (stage, duration) in &self.marks {
+            eprintln!(
+                "timing: {stage:<40} {:>8.1} ms",
+                duration.as_secs_f64() * 1000.0
+            );
         }
     }
 }
