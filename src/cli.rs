@@ -38,6 +38,8 @@ enum Command {
     New(NewArgs),
     /// Record newly published versions in content/versions.lock.
     Lock(LockArgs),
+    /// Print the notices of upcoming material changes (for a mailer).
+    Notices(NoticesArgs),
 }
 
 /// Options every command takes.
@@ -91,6 +93,24 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct NoticesArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = NoticesFormat::Text)]
+    pub format: NoticesFormat,
+}
+
+/// How `notices` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NoticesFormat {
+    /// The plain-text email of each notice.
+    Text,
+    /// Every notice as JSON (the fields of notices.json).
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct LockArgs {
     #[command(flatten)]
     pub common: Common,
@@ -110,5 +130,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::Check(args) => cmd::check::execute(&args),
         Command::New(args) => cmd::new::execute(&args),
         Command::Lock(args) => cmd::lock::execute(&args.common),
+        Command::Notices(args) => cmd::notices::execute(&args),
     }
 }

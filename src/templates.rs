@@ -158,19 +158,25 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
                     format!("the interface string `{key}` is not in the theme's i18n files"),
                 )
             })?;
+            // In plain-text templates (notice.txt) nothing is escaped.
+            let html = matches!(state.auto_escape(), AutoEscape::Html);
             let mut args = Vec::new();
             for name in kwargs.args() {
                 let value: Value = kwargs.get(name)?;
-                let html = if value.is_safe() {
+                let text = if value.is_safe() || !html {
                     value.to_string()
                 } else {
                     escape_html(&value.to_string())
                 };
-                args.push((name.to_string(), html));
+                args.push((name.to_string(), text));
             }
             let args: Vec<(&str, &str)> =
                 args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            Ok(Value::from_safe_string(fill(&escape_html(template), &args)))
+            if html {
+                Ok(Value::from_safe_string(fill(&escape_html(template), &args)))
+            } else {
+                Ok(Value::from(fill(template, &args)))
+            }
         },
     );
     let dates = Arc::clone(&i18n);

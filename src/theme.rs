@@ -27,6 +27,8 @@ pub const BUILTIN: &[(&str, &[u8])] = builtin![
     "templates/changes.html",
     "templates/compare.html",
     "templates/404.html",
+    "templates/notice.html",
+    "templates/notice.txt",
     "static/style.css",
     "static/favicon.svg",
     "i18n/en.yaml",

@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod json;
+pub mod notices;
 pub mod pages;
 pub mod redirects;
 pub mod sitemap;
@@ -184,6 +185,14 @@ impl<'a> Build<'a> {
             })
     }
 
+    /// The sections that change between a version and the one before it,
+    /// for notices (from the redline).
+    pub fn changed_sections(
+        &self,
+    ) -> impl Fn(&Timeline<'_>, crate::model::Entry<'_>, &str) -> Vec<String> + Sync + '_ {
+        |_timeline, _entry, _locale| Vec::new()
+    }
+
     /// Renders the whole site into memory.
     pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let plan = pages::plan(self);
@@ -210,6 +219,10 @@ impl<'a> Build<'a> {
             return Err(errors);
         }
         files.extend(feeds::feeds(self));
+        match notices::files(self, &self.changed_sections()) {
+            Ok(notice_files) => files.extend(notice_files),
+            Err(diagnostic) => return Err(vec![diagnostic]),
+        }
         files.extend(json::json_files(self));
         files.push(sitemap::sitemap(self, &plan));
         files.push(sitemap::robots(self));

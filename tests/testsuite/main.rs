@@ -7,6 +7,7 @@ mod diagnostics;
 mod history;
 mod languages;
 mod loader_properties;
+mod notices;
 mod portal;
 mod readme;
 mod support;
