@@ -4,3 +4,4 @@
 //! with redlines computed between versions on the way.
 
 pub mod markdown;
+pub mod redline;
