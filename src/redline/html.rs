@@ -185,6 +185,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
         {
             self.section = self.new.blocks[n].section;
         }
+        // A moved group is one change, recorded at its first block.
+        let follows_move = matches!(item, Item::MovedTo { first: false, .. });
         let (blocks, rows, kind) = match item {
             Item::Same { o, n } => {
                 let b = self.same(o, n);
@@ -214,7 +216,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 (vec![b], vec![(None, Some(0))], kind)
             }
         };
-        self.emit(blocks, &rows, kind);
+        self.emit(blocks, &rows, kind, !follows_move);
     }
 
     /// Records the change (id, summary), then writes both views.
@@ -223,8 +225,13 @@ impl<'d, 'a> Renderer<'d, 'a> {
         mut blocks: Vec<BlockOut<'d>>,
         rows: &[(Option<usize>, Option<usize>)],
         kind: Option<ChangeKind>,
+        record: bool,
     ) {
-        let kind = kind.or_else(|| self.derived_kind(&blocks));
+        let kind = if record {
+            kind.or_else(|| self.derived_kind(&blocks))
+        } else {
+            None
+        };
         for b in &blocks {
             if b.inline {
                 self.count(b);
@@ -315,6 +322,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
         match &b.content {
             Content::Cells(cells) => {
                 for cell in cells {
+                    // One typography note per cell (see `Writer::close_wrap`).
+                    let mut typography = false;
                     let mut last: Option<(Op, String)> = None;
                     for s in &cell.segs {
                         let word = |t: Option<&Tok<'_>>| t.is_some_and(|t| t.kind == TokKind::Word);
@@ -337,15 +346,16 @@ impl<'d, 'a> Renderer<'d, 'a> {
                             _ => None,
                         };
                         if let Some(note) = &note
+                            && note.0 == Op::Fmt
                             && last.as_ref() != Some(note)
                         {
-                            if note.0 == Op::Fmt {
-                                self.summary.formatting_changes += 1;
-                            } else {
-                                self.summary.typography_changes += 1;
-                            }
+                            self.summary.formatting_changes += 1;
                         }
+                        typography |= s.op == Op::Typo;
                         last = note;
+                    }
+                    if typography {
+                        self.summary.typography_changes += 1;
                     }
                 }
             }
@@ -606,22 +616,34 @@ impl<'d, 'a> Renderer<'d, 'a> {
             };
             return fill(template, &[("n", &number.to_string())]);
         }
-        let heading = match block.kind {
-            BlockKind::Heading(_) => (0..b)
-                .rev()
-                .find(|&h| matches!(doc.blocks[h].kind, BlockKind::Heading(_))),
-            _ => block.section,
+        // A moved heading (a section) is placed after the previous section; other blocks
+        // are in a section.
+        let labels = self.labels;
+        let (heading, template) = match block.kind {
+            BlockKind::Heading(_) => (
+                (0..b)
+                    .rev()
+                    .find(|&h| matches!(doc.blocks[h].kind, BlockKind::Heading(_))),
+                if to {
+                    &labels.moved_to_after
+                } else {
+                    &labels.moved_from_after
+                },
+            ),
+            _ => (
+                block.section,
+                if to {
+                    &labels.moved_to
+                } else {
+                    &labels.moved_from
+                },
+            ),
         };
-        let section = match heading {
-            Some(h) => doc.plain_text(h),
-            None => self.labels.start_of_document.clone(),
-        };
-        let template = if to {
-            &self.labels.moved_to
-        } else {
-            &self.labels.moved_from
-        };
-        fill(template, &[("section", &section)])
+        match heading {
+            Some(h) => fill(template, &[("section", &doc.plain_text(h))]),
+            None if to => labels.moved_to_start.clone(),
+            None => labels.moved_from_start.clone(),
+        }
     }
 
     /// A visible badge for a structural change of a paired block.
@@ -876,6 +898,12 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 host = true;
                 self.inline
                     .push_str(&li_open(kind, parent, &attrs(b.status, b.id.as_deref())));
+            } else if matches!(kind, ContainerKind::Item { .. })
+                && !matches!(b.status, "rl-same" | "rl-chg")
+            {
+                // An item opened by an added, deleted or moved block is itself one.
+                let class = format!(" class=\"{}\"", b.status);
+                self.inline.push_str(&li_open(kind, parent, &class));
             } else {
                 open_container(&mut self.inline, kind, parent);
             }
@@ -1001,7 +1029,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 out.push_str(&format!("<p{a}>"));
                 "</p>\n".to_string()
             }
-            BlockKind::ItemText if host => "</li>\n".to_string(),
+            // The item container closes the `<li>` this block opened.
+            BlockKind::ItemText if host => String::new(),
             BlockKind::ItemText => {
                 out.push_str(&format!("<div{a}>"));
                 "</div>\n".to_string()
@@ -1229,6 +1258,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
             wrap_note: None,
             pending_note: None,
             region: None,
+            typography: false,
+            started: false,
         };
         for p in &pieces {
             w.piece(p);
@@ -1643,6 +1674,10 @@ struct Writer<'w, 'd> {
     wrap_note: Option<String>,
     pending_note: Option<String>,
     region: Option<Op>,
+    /// A typography change was shown: one note at the end.
+    typography: bool,
+    /// Something was written: a space before the first token is dropped.
+    started: bool,
 }
 
 impl<'d> Writer<'_, 'd> {
@@ -1685,13 +1720,16 @@ impl<'d> Writer<'_, 'd> {
     }
 
     fn space(&mut self, nb: bool) {
-        self.out.push_str(if nb { "\u{a0}" } else { " " });
+        if self.started {
+            self.out.push_str(if nb { "\u{a0}" } else { " " });
+        }
     }
 
     fn token(&mut self, p: &Piece<'_>) {
         let Some(tok) = p.tok else {
             return;
         };
+        self.started = true;
         match tok.kind {
             TokKind::Break => self.out.push_str("<br>"),
             TokKind::Image => {
@@ -1748,7 +1786,14 @@ impl<'d> Writer<'_, 'd> {
         match self.wrap.take() {
             Some(Op::Del) => self.out.push_str("</del>"),
             Some(Op::Ins) => self.out.push_str("</ins>"),
-            Some(op @ (Op::Fmt | Op::Typo)) => {
+            Some(Op::Typo) => {
+                // Typography is noted once, at the end of the block: it changes nothing
+                // legally, and a note per quote mark would be noise.
+                self.out.push_str("</span>");
+                self.wrap_note = None;
+                self.typography = true;
+            }
+            Some(op) => {
                 self.out.push_str("</span>");
                 let note = self.wrap_note.take();
                 if next != op || note.as_deref() != next_note {
@@ -1798,5 +1843,9 @@ impl<'d> Writer<'_, 'd> {
         self.close_wrap(Op::Eq, None);
         self.close_marks(0);
         self.flush_note();
+        if self.typography {
+            self.pending_note = Some(self.labels.typography.clone());
+            self.flush_note();
+        }
     }
 }

@@ -86,8 +86,12 @@ pub struct Labels {
     /// Same for items of numbered lists: `{n}`.
     pub moved_to_item: String,
     pub moved_from_item: String,
-    /// Section name used before the first heading.
-    pub start_of_document: String,
+    /// A moved heading (a whole section): `{section}` is the section before it.
+    pub moved_to_after: String,
+    pub moved_from_after: String,
+    /// ... or, when nothing comes before it:
+    pub moved_to_start: String,
+    pub moved_from_start: String,
     /// Screen-reader text of the ¶ marker of a split / merge.
     pub paragraph_split: String,
     pub paragraph_merged: String,
@@ -143,7 +147,10 @@ impl Labels {
             moved_from: s("Moved from § {section}"),
             moved_to_item: s("moved to item {n}"),
             moved_from_item: s("moved from item {n}"),
-            start_of_document: s("Introduction"),
+            moved_to_after: s("Moved to after § {section}"),
+            moved_from_after: s("Moved from after § {section}"),
+            moved_to_start: s("Moved to the beginning"),
+            moved_from_start: s("Moved from the beginning"),
             paragraph_split: s("paragraph split"),
             paragraph_merged: s("paragraphs merged"),
             style_added: s("[{style} added]"),

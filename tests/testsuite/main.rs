@@ -1,3 +1,4 @@
 //! The one integration-test binary: a module per feature, fixture sites in
 //! `tests/fixtures/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod redline;
