@@ -2,7 +2,7 @@
 //! each changed region split/merge anchors, similarity pairing and a positional fallback,
 //! moves over the whole document, and the order in which the result is shown.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -269,14 +269,18 @@ fn region_matches(
     if o.is_empty() || n.is_empty() {
         return Vec::new();
     }
-    let mut anchors = split_merge_anchors(old, new, o.clone(), n.clone(), cfg);
+    let mut sim = Sim {
+        old,
+        new,
+        cache: HashMap::new(),
+    };
+    let mut anchors = split_merge_anchors(&mut sim, o.clone(), n.clone(), cfg);
     anchors.sort_by_key(|m| m.o.start);
     let mut out = Vec::new();
     let (mut oi, mut ni) = (o.start, n.start);
     for a in anchors {
         out.extend(similarity_pairs(
-            old,
-            new,
+            &mut sim,
             oi..a.o.start,
             ni..a.n.start,
             cfg,
@@ -285,7 +289,7 @@ fn region_matches(
         ni = a.n.end;
         out.push(a);
     }
-    out.extend(similarity_pairs(old, new, oi..o.end, ni..n.end, cfg));
+    out.extend(similarity_pairs(&mut sim, oi..o.end, ni..n.end, cfg));
     out
 }
 
@@ -308,28 +312,60 @@ fn is_prose(kind: BlockKind) -> bool {
     matches!(kind, BlockKind::Paragraph | BlockKind::ItemText)
 }
 
+/// Memoised bag intersections of one changed region: split/merge detection and pairing
+/// look at the same block pairs.
+struct Sim<'d, 'a> {
+    old: &'d Document<'a>,
+    new: &'d Document<'a>,
+    cache: HashMap<(usize, usize), usize>,
+}
+
+impl Sim<'_, '_> {
+    fn inter(&mut self, i: usize, j: usize) -> usize {
+        let (old, new) = (self.old, self.new);
+        *self.cache.entry((i, j)).or_insert_with(|| {
+            common(
+                old.blocks[i].bag.iter().copied(),
+                new.blocks[j].bag.iter().copied(),
+            )
+        })
+    }
+
+    fn dice(&mut self, i: usize, j: usize) -> f64 {
+        let (la, lb) = (self.old.blocks[i].bag.len(), self.new.blocks[j].bag.len());
+        if la == 0 || lb == 0 {
+            return 0.0;
+        }
+        2.0 * self.inter(i, j) as f64 / (la + lb) as f64
+    }
+}
+
 fn split_merge_anchors(
-    old: &Document<'_>,
-    new: &Document<'_>,
+    sim: &mut Sim<'_, '_>,
     o: Range<usize>,
     n: Range<usize>,
     cfg: &RedlineConfig,
 ) -> Vec<Match> {
+    let (old, new) = (sim.old, sim.new);
     let full = o.len() * n.len() <= cfg.pair_cells_max;
     let mut cands: Vec<(f64, Match)> = Vec::new();
     for i in o.clone() {
-        let bi = &old.blocks[i];
-        if !is_prose(bi.kind) {
+        if !is_prose(old.blocks[i].kind) {
             continue;
         }
         for j in band(i, &o, &n, cfg, full) {
+            if !is_prose(new.blocks[j].kind) {
+                continue;
+            }
             // Split: old i → new j, j+1.
-            if j + 1 < n.end {
-                let (b1, b2) = (&new.blocks[j], &new.blocks[j + 1]);
-                if let Some(score) = union_score(&bi.bag, &b1.bag, &b2.bag, cfg)
-                    && is_prose(b1.kind)
-                    && is_prose(b2.kind)
-                {
+            if j + 1 < n.end && is_prose(new.blocks[j + 1].kind) {
+                let one = &old.blocks[i].bag;
+                let (b1, b2) = (&new.blocks[j].bag, &new.blocks[j + 1].bag);
+                let parts = [
+                    (sim.dice(i, j), sim.inter(i, j)),
+                    (sim.dice(i, j + 1), sim.inter(i, j + 1)),
+                ];
+                if let Some(score) = union_score(one, b1, b2, parts, cfg) {
                     cands.push((
                         score,
                         Match {
@@ -341,12 +377,14 @@ fn split_merge_anchors(
                 }
             }
             // Merge: old i, i+1 → new j.
-            if i + 1 < o.end {
-                let (b1, b2, bj) = (bi, &old.blocks[i + 1], &new.blocks[j]);
-                if let Some(score) = union_score(&bj.bag, &b1.bag, &b2.bag, cfg)
-                    && is_prose(b2.kind)
-                    && is_prose(bj.kind)
-                {
+            if i + 1 < o.end && is_prose(old.blocks[i + 1].kind) {
+                let one = &new.blocks[j].bag;
+                let (b1, b2) = (&old.blocks[i].bag, &old.blocks[i + 1].bag);
+                let parts = [
+                    (sim.dice(i, j), sim.inter(i, j)),
+                    (sim.dice(i + 1, j), sim.inter(i + 1, j)),
+                ];
+                if let Some(score) = union_score(one, b1, b2, parts, cfg) {
                     cands.push((
                         score,
                         Match {
@@ -378,27 +416,33 @@ fn split_merge_anchors(
     accepted
 }
 
-/// Score of a split/merge candidate, if it passes `split_merge_min` and beats the best
-/// single pairing by `split_merge_gain`.
-fn union_score(one: &[u64], a: &[u64], b: &[u64], cfg: &RedlineConfig) -> Option<f64> {
-    if a.is_empty()
-        || b.is_empty()
-        || size_bound(one.len(), a.len() + b.len()) < cfg.split_merge_min
-    {
+/// Score of a split/merge candidate (`one` against `a` and `b` together), if it passes
+/// `split_merge_min` and beats the best single pairing by `split_merge_gain`. `parts` are
+/// the single Dice values and intersections: their sum bounds the union's intersection,
+/// so most candidates are dismissed without merging bags.
+fn union_score(
+    one: &[u64],
+    a: &[u64],
+    b: &[u64],
+    parts: [(f64, usize); 2],
+    cfg: &RedlineConfig,
+) -> Option<f64> {
+    let total = one.len() + a.len() + b.len();
+    if a.is_empty() || b.is_empty() || one.is_empty() {
+        return None;
+    }
+    let bound = 2.0 * one.len().min(parts[0].1 + parts[1].1) as f64 / total as f64;
+    let single = parts[0].0.max(parts[1].0);
+    if bound < cfg.split_merge_min || bound < single + cfg.split_merge_gain {
         return None;
     }
     let u = dice_union(one, a, b);
-    if u < cfg.split_merge_min {
-        return None;
-    }
-    let single = dice(one, a).max(dice(one, b));
-    (u >= single + cfg.split_merge_gain).then_some(u)
+    (u >= cfg.split_merge_min && u >= single + cfg.split_merge_gain).then_some(u)
 }
 
 /// Maximum-weight non-crossing pairing by Dice (a weighted LCS), over the band.
 fn similarity_pairs(
-    old: &Document<'_>,
-    new: &Document<'_>,
+    sim: &mut Sim<'_, '_>,
     o: Range<usize>,
     n: Range<usize>,
     cfg: &RedlineConfig,
@@ -406,6 +450,7 @@ fn similarity_pairs(
     if o.is_empty() || n.is_empty() {
         return Vec::new();
     }
+    let (old, new) = (sim.old, sim.new);
     let full = o.len() * n.len() <= cfg.pair_cells_max;
     // Candidate edges, by old index ascending and new index descending, so that a chain
     // never takes two edges of one old block.
@@ -420,7 +465,7 @@ fn similarity_pairs(
             {
                 continue;
             }
-            let d = dice(&bi.bag, &bj.bag);
+            let d = sim.dice(i, j);
             if d >= cfg.pair_min {
                 edges.push((i, j, d));
             }
@@ -518,10 +563,20 @@ fn find_moves(
         let b = &new.blocks[j];
         by_fp.entry((b.fp, b.kind.class())).or_default().push(j);
     }
-    // Inserted blocks by bag size, to compare only sizes that can reach `move_min`.
-    let mut by_len: Vec<(usize, usize)> =
-        inss.iter().map(|&j| (new.blocks[j].bag.len(), j)).collect();
-    by_len.sort_unstable();
+    // Candidates for Dice ≥ move_min come from an index of inserted blocks by word: a
+    // block can reach the bar only if it shares one of the deleted block's rarest words
+    // (see `rare_candidates`), so unrelated texts cost little.
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    for &j in &inss {
+        let bag = &new.blocks[j].bag;
+        if bag.len() >= cfg.move_min_words {
+            for (k, &key) in bag.iter().enumerate() {
+                if k == 0 || bag[k - 1] != key {
+                    postings.entry(key).or_default().push(j);
+                }
+            }
+        }
+    }
     let mut cands: Vec<(f64, usize, usize)> = Vec::new();
     let mut work = 0usize;
     for &i in &dels {
@@ -529,22 +584,18 @@ fn find_moves(
         if let Some(js) = by_fp.get(&(bi.fp, bi.kind.class())) {
             cands.extend(js.iter().map(|&j| (2.0, i, j)));
         }
-        let la = bi.bag.len();
-        if la < cfg.move_min_words {
+        if bi.bag.len() < cfg.move_min_words {
             continue;
         }
-        let lo = (la as f64 * cfg.move_min / (2.0 - cfg.move_min)).floor() as usize;
-        let hi = (la as f64 * (2.0 - cfg.move_min) / cfg.move_min).ceil() as usize;
-        let from = by_len.partition_point(|&(l, _)| l < lo.max(cfg.move_min_words));
-        for &(lb, j) in &by_len[from..] {
-            if lb > hi {
-                break;
-            }
+        for j in rare_candidates(&bi.bag, &postings, cfg.move_min) {
             let bj = &new.blocks[j];
-            if bj.kind.class() != bi.kind.class() || bj.fp == bi.fp {
+            if bj.kind.class() != bi.kind.class()
+                || bj.fp == bi.fp
+                || size_bound(bi.bag.len(), bj.bag.len()) < cfg.move_min
+            {
                 continue;
             }
-            work += la + lb;
+            work += bi.bag.len() + bj.bag.len();
             if work > cfg.move_work_max {
                 break;
             }
@@ -568,6 +619,43 @@ fn find_moves(
     }
     moves.sort_by_key(|&(_, j)| j);
     moves
+}
+
+/// Inserted blocks that may reach Dice ≥ `min` with `bag` (sorted, with repeats).
+///
+/// Dice ≥ m needs a shared multiset of at least s = m·|a|/(2−m) words (the other bag is
+/// at least m/(2−m) times as large), so at most |a| − s words of `bag` go unmatched. Taking
+/// its distinct words rarest first until their count exceeds that, any qualifying block
+/// contains one of them: the union of their postings holds every candidate.
+fn rare_candidates(bag: &[u64], postings: &HashMap<u64, Vec<usize>>, min: f64) -> Vec<usize> {
+    let need = (min * bag.len() as f64 / (2.0 - min)).ceil() as usize;
+    let slack = bag.len().saturating_sub(need);
+    let mut distinct: Vec<(usize, u64, usize)> = Vec::new();
+    for (k, &key) in bag.iter().enumerate() {
+        if k > 0 && bag[k - 1] == key {
+            if let Some(last) = distinct.last_mut() {
+                last.2 += 1;
+            }
+            continue;
+        }
+        let df = postings.get(&key).map_or(0, Vec::len);
+        distinct.push((df, key, 1));
+    }
+    distinct.sort_unstable();
+    let mut out = Vec::new();
+    let mut covered = 0;
+    for (_, key, count) in distinct {
+        if let Some(js) = postings.get(&key) {
+            out.extend_from_slice(js);
+        }
+        covered += count;
+        if covered > slack {
+            break;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Groups consecutive moved blocks (a whole section) into one move: `(group, first)` per

@@ -308,11 +308,93 @@ fn typographic(c: char) -> char {
     }
 }
 
+/// UAX #29 word segments of `text`. ASCII text (nearly all of an English policy) takes a
+/// fast path that implements the rules that matter for ASCII (WB3, WB3d, WB5–WB13b); the
+/// unit tests check it against `unicode-segmentation` on random ASCII.
+fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    if !text.is_ascii() {
+        text.split_word_bounds().for_each(f);
+        return;
+    }
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum C {
+        Letter,
+        Digit,
+        Extend,
+        MidLetter,
+        MidNum,
+        MidNumLet,
+        Space,
+        Cr,
+        Newline,
+        Other,
+    }
+    let class = |b: u8| match b {
+        b'a'..=b'z' | b'A'..=b'Z' => C::Letter,
+        b'0'..=b'9' => C::Digit,
+        b'_' => C::Extend,
+        b':' => C::MidLetter,
+        b',' | b';' => C::MidNum,
+        b'.' | b'\'' => C::MidNumLet,
+        b' ' => C::Space,
+        b'\r' => C::Cr,
+        b'\n' | 0x0b | 0x0c => C::Newline,
+        _ => C::Other,
+    };
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).map_or(C::Other, |&b| class(b));
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match at(i) {
+            C::Space => {
+                while i < bytes.len() && at(i) == C::Space {
+                    i += 1;
+                }
+            }
+            C::Cr if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+            C::Letter | C::Digit | C::Extend => {
+                let mut prev = at(i);
+                i += 1;
+                while i < bytes.len() {
+                    let c = at(i);
+                    match c {
+                        C::Letter | C::Digit | C::Extend => {
+                            prev = c;
+                            i += 1;
+                        }
+                        C::MidLetter | C::MidNumLet
+                            if prev == C::Letter && at(i + 1) == C::Letter =>
+                        {
+                            i += 2;
+                        }
+                        C::MidNum | C::MidNumLet if prev == C::Digit && at(i + 1) == C::Digit => {
+                            i += 2;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+        f(&text[start..i]);
+    }
+}
+
+/// Hashes lower-cased ASCII without allocating.
+fn hash_lower_ascii(text: &str) -> u64 {
+    let mut h: u64 = 2 ^ 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(h)
+}
+
 /// Case-folded key for similarity bags.
 fn folded_key(text: &str) -> u64 {
     if text.is_ascii() {
-        let lower: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
-        return hash_bytes(2, &lower);
+        return hash_lower_ascii(text);
     }
     let lower: String = text
         .nfc()
@@ -772,7 +854,9 @@ impl<'a> DocParser<'a> {
             Text::Borrowed(s) => (*s, true),
             Text::Owned(s) => (s.as_str(), false),
         };
-        for segment in source.split_word_bounds() {
+        let mut segments = Vec::new();
+        for_each_segment(source, |seg| segments.push(seg));
+        for segment in segments {
             if segment.chars().all(char::is_whitespace) {
                 self.ws = true;
                 self.nb |= segment.chars().any(is_nb_space);
@@ -1020,6 +1104,25 @@ mod tests {
         );
         assert_eq!(doc.blocks[1].path.len(), 4);
         assert_eq!(doc.blocks[4].cells.len(), 2);
+    }
+
+    #[test]
+    fn ascii_fast_path_segments_like_uax29() {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> = "aZ09_:,;.'  \t\r\n$-\"*<&".chars().collect();
+        proptest!(ProptestConfig::with_cases(2000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            let mut fast = Vec::new();
+            for_each_segment(&text, |s| fast.push(s));
+            let slow: Vec<&str> = text.split_word_bounds().collect();
+            prop_assert_eq!(fast, slow, "{:?}", text);
+        });
+    }
+
+    #[test]
+    fn folded_keys_ignore_case() {
+        assert_eq!(folded_key("Data"), folded_key("data"));
+        assert_eq!(folded_key("DATA"), folded_key("data"));
     }
 
     #[test]

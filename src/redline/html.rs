@@ -265,18 +265,19 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 .flatten()
                 .find_map(|i| blocks[i].id.clone());
             let (oid, nid) = if nb.is_some() { (None, id) } else { (id, None) };
-            let mut cell = String::new();
+            let (mut old_col, mut new_col) = (
+                std::mem::take(&mut self.old_col),
+                std::mem::take(&mut self.new_col),
+            );
             match ob {
-                Some(i) => self.write_cell(&mut cell, &blocks[i], View::Old, oid.as_deref()),
-                None => cell.push_str(EMPTY_CELL),
+                Some(i) => self.write_cell(&mut old_col, &blocks[i], View::Old, oid.as_deref()),
+                None => old_col.push_str(EMPTY_CELL),
             }
-            self.old_col.push_str(&cell);
-            cell.clear();
             match nb {
-                Some(i) => self.write_cell(&mut cell, &blocks[i], View::New, nid.as_deref()),
-                None => cell.push_str(EMPTY_CELL),
+                Some(i) => self.write_cell(&mut new_col, &blocks[i], View::New, nid.as_deref()),
+                None => new_col.push_str(EMPTY_CELL),
             }
-            self.new_col.push_str(&cell);
+            (self.old_col, self.new_col) = (old_col, new_col);
         }
     }
 

@@ -77,16 +77,25 @@ impl<'a> WordDiff<'_, 'a> {
             .iter()
             .map(|&i| self.ntok(i).map_or(NEW_SENTINEL_KEY, |t| t.key))
             .collect();
-        let mut chunks = self.chunks(&okeys, &nkeys);
-        let ochars: Vec<usize> = oidx.iter().map(|&i| self.chars_old(i)).collect();
-        let nchars: Vec<usize> = nidx.iter().map(|&i| self.chars_new(i)).collect();
-        cleanup(&mut chunks, &ochars, &nchars);
-        let equal: usize = chunks.iter().filter(|c| c.eq).map(|c| c.o.len()).sum();
         let longest = oidx.len().max(nidx.len());
-        if fallback
-            && longest > self.cfg.fallback_min_tokens
-            && (equal as f64) < self.cfg.inline_min_ratio * longest as f64
-        {
+        let too_different = |equal: usize| {
+            fallback
+                && longest > self.cfg.fallback_min_tokens
+                && (equal as f64) < self.cfg.inline_min_ratio * longest as f64
+        };
+        // The multiset of shared keys bounds the equal tokens of any diff: when even that
+        // is too little, skip the diff (unrelated paragraphs are its worst case).
+        if too_different(shared_keys(&okeys, &nkeys)) {
+            return None;
+        }
+        let mut chunks = self.chunks(&okeys, &nkeys);
+        if chunks.len() >= 3 {
+            let ochars: Vec<usize> = oidx.iter().map(|&i| self.chars_old(i)).collect();
+            let nchars: Vec<usize> = nidx.iter().map(|&i| self.chars_new(i)).collect();
+            cleanup(&mut chunks, &ochars, &nchars);
+        }
+        let equal: usize = chunks.iter().filter(|c| c.eq).map(|c| c.o.len()).sum();
+        if too_different(equal) {
             return None;
         }
         let mut segs = Vec::with_capacity(longest + 4);
@@ -195,6 +204,26 @@ impl<'a> WordDiff<'_, 'a> {
         push_chunk(&mut chunks, true, oe..okeys.len(), ne..nkeys.len());
         chunks
     }
+}
+
+/// Size of the multiset intersection of two key lists.
+fn shared_keys(a: &[u64], b: &[u64]) -> usize {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort_unstable();
+    b.sort_unstable();
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Appends a chunk, merging it into the previous one of the same kind.
