@@ -5,10 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
 use super::RedlineConfig;
 use super::doc::{BlockKind, Document};
+use super::patience;
 
 /// One entry of the output, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +158,7 @@ fn size_bound(a: usize, b: usize) -> f64 {
 pub(crate) fn align(old: &Document<'_>, new: &Document<'_>, cfg: &RedlineConfig) -> Alignment {
     let ofp: Vec<u64> = old.blocks.iter().map(|b| b.fp).collect();
     let nfp: Vec<u64> = new.blocks.iter().map(|b| b.fp).collect();
-    let mut stretches = stretches(&ofp, &nfp);
+    let mut stretches = stretches(&ofp, &nfp, cfg);
     for s in &mut stretches {
         if let Stretch::Region { o, n, matches } = s {
             *matches = region_matches(old, new, o.clone(), n.clone(), cfg);
@@ -208,54 +207,18 @@ pub(crate) fn align(old: &Document<'_>, new: &Document<'_>, cfg: &RedlineConfig)
 }
 
 /// The block diff (Patience on alignment fingerprints), as equal runs and changed regions.
-fn stretches(ofp: &[u64], nfp: &[u64]) -> Vec<Stretch> {
-    let mut out: Vec<Stretch> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Patience, ofp, nfp) {
-        let (o, n) = match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                out.push(Stretch::Equal {
-                    o: old_index,
-                    n: new_index,
-                    len,
-                });
-                continue;
-            }
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index..old_index + old_len, new_index..new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index..old_index, new_index..new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index..old_index + old_len,
-                new_index..new_index + new_len,
-            ),
-        };
-        if let Some(Stretch::Region { o: po, n: pn, .. }) = out.last_mut() {
-            po.end = o.end.max(po.end);
-            pn.end = n.end.max(pn.end);
-        } else {
-            out.push(Stretch::Region {
-                o,
-                n,
+fn stretches(ofp: &[u64], nfp: &[u64], cfg: &RedlineConfig) -> Vec<Stretch> {
+    patience::diff(ofp, nfp, cfg.word_cells_max)
+        .into_iter()
+        .map(|op| match op {
+            patience::Op::Equal { a, b, len } => Stretch::Equal { o: a, n: b, len },
+            patience::Op::Change { a, b } => Stretch::Region {
+                o: a,
+                n: b,
                 matches: Vec::new(),
-            });
-        }
-    }
-    out
+            },
+        })
+        .collect()
 }
 
 /// Split/merge anchors, then similarity pairing between them (A.2 step 4.1–4.2).

@@ -427,6 +427,10 @@ struct DocParser<'a> {
     containers: Vec<ContainerKind>,
     styles: Vec<Style>,
     style_ids: HashMap<Vec<Mark>, u32>,
+    /// (style, mark opened on it) → resulting style.
+    transitions: HashMap<(u32, Mark), u32>,
+    /// The style before each open mark, to restore on close.
+    style_stack: Vec<u32>,
     images: Vec<Image>,
     /// Open containers (ids), root first.
     open: Vec<u32>,
@@ -456,6 +460,8 @@ impl<'a> DocParser<'a> {
             containers: Vec::new(),
             styles: Vec::new(),
             style_ids: HashMap::new(),
+            transitions: HashMap::new(),
+            style_stack: Vec::new(),
             images: Vec::new(),
             open: Vec::new(),
             list_items: Vec::new(),
@@ -495,24 +501,61 @@ impl<'a> DocParser<'a> {
         id
     }
 
+    /// Recomputes the style from the open marks (after an out-of-order close).
     fn restyle(&mut self) {
         self.flush_run();
-        let mut set = self.marks.clone();
-        set.sort();
-        set.dedup();
-        self.style = self.intern(set);
+        self.style_stack.clear();
+        let mut style = 0;
+        for k in 0..self.marks.len() {
+            self.style_stack.push(style);
+            let mut set = self.marks[..=k].to_vec();
+            set.sort();
+            set.dedup();
+            style = self.intern(set);
+        }
+        self.style = style;
     }
 
+    /// Opens a mark. The style it makes is cached per (style, mark): a policy has few.
     fn push_mark(&mut self, mark: Mark) {
-        self.marks.push(mark);
-        self.restyle();
+        self.flush_run();
+        let key = (self.style, mark);
+        let next = match self.transitions.get(&key) {
+            Some(&id) => id,
+            None => {
+                let mut set = self.styles[self.style as usize].marks.clone();
+                set.push(key.1.clone());
+                set.sort();
+                set.dedup();
+                let id = self.intern(set);
+                self.transitions.insert(key.clone(), id);
+                id
+            }
+        };
+        self.marks.push(key.1);
+        self.style_stack.push(self.style);
+        self.style = next;
     }
 
+    /// Closes the innermost mark matching `pred` (Markdown closes in order; inline HTML
+    /// may not).
     fn pop_mark(&mut self, pred: impl Fn(&Mark) -> bool) {
-        if let Some(pos) = self.marks.iter().rposition(pred) {
-            self.marks.remove(pos);
+        let Some(pos) = self.marks.iter().rposition(pred) else {
+            return;
+        };
+        self.flush_run();
+        self.marks.remove(pos);
+        if pos == self.marks.len() {
+            self.style = self.style_stack.pop().unwrap_or(0);
+        } else {
             self.restyle();
         }
+    }
+
+    fn clear_marks(&mut self) {
+        self.marks.clear();
+        self.style_stack.clear();
+        self.style = 0;
     }
 
     /// Footnote numbers as pulldown-cmark's HTML writer gives them: by first appearance of
@@ -558,22 +601,18 @@ impl<'a> DocParser<'a> {
             }
             Event::Code(t) => {
                 self.ensure_leaf();
-                self.marks.push(Mark::Code);
-                self.restyle();
+                self.push_mark(Mark::Code);
                 self.run.pieces.push(t);
-                self.marks.pop();
-                self.restyle();
+                self.pop_mark(|m| *m == Mark::Code);
             }
             Event::InlineHtml(tag) => self.inline_html(&tag),
             Event::FootnoteReference(name) => {
                 self.ensure_leaf();
                 let number = self.footnote_number(&name).to_string();
-                self.marks
-                    .push(Mark::Tag("<sup class=\"footnote-reference\">".to_string()));
-                self.restyle();
+                let sup = Mark::Tag("<sup class=\"footnote-reference\">".to_string());
+                self.push_mark(sup.clone());
                 self.run.pieces.push(CowStr::from(number));
-                self.marks.pop();
-                self.restyle();
+                self.pop_mark(|m| *m == sup);
             }
             Event::SoftBreak => {
                 self.flush_run();
@@ -688,8 +727,7 @@ impl<'a> DocParser<'a> {
             }
             Tag::TableCell => {
                 self.flush_run();
-                self.marks.clear();
-                self.restyle();
+                self.clear_marks();
                 self.ws = false;
                 self.nb = false;
                 let at = self.toks.len();
@@ -817,8 +855,7 @@ impl<'a> DocParser<'a> {
 
     fn open_leaf(&mut self, kind: BlockKind) {
         let start = self.toks.len();
-        self.marks.clear();
-        self.style = 0;
+        self.clear_marks();
         self.ws = false;
         self.nb = false;
         // Table rows get their cell starts from `TableCell` events.
@@ -894,8 +931,7 @@ impl<'a> DocParser<'a> {
         let Some(leaf) = self.leaf.take() else {
             return;
         };
-        self.marks.clear();
-        self.style = 0;
+        self.clear_marks();
         let end = self.toks.len();
         let toks = &self.toks[leaf.start..end];
         if toks.is_empty() && leaf.kind == BlockKind::ItemText {

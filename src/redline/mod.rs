@@ -6,12 +6,14 @@
 //!
 //! - [`doc`]: parse a body once into leaf blocks of tokens (keys, styles, fingerprints);
 //! - [`align`]: align blocks (equal, paired, split, merged, moved, added, deleted);
+//! - [`patience`]: the diff of key sequences both levels use;
 //! - [`words`]: word diff inside paired blocks, with cleanup and the whole-block fallback;
 //! - [`html`]: the inline and side-by-side views and the summary.
 
 mod align;
 mod doc;
 mod html;
+mod patience;
 mod words;
 
 pub use doc::Document;

@@ -3,16 +3,16 @@
 //! and the whole-block fallback.
 //!
 //! REDLINE.md asks for Histogram; `similar` 2 (the crate's diff library) has none, and a
-//! second major version of it only for this would duplicate the crate. Patience anchors
-//! on tokens that occur once on each side, which is what Histogram's preference for rare
-//! tokens buys (no lining up on "the"/"of"); the cleanup below removes what chaff is left.
+//! second major version of it only for this would duplicate the crate. Patience
+//! ([`super::patience`]) anchors on tokens that occur once on each side, which is what
+//! Histogram's preference for rare tokens buys (no lining up on "the"/"of"); the cleanup
+//! below removes what chaff is left.
 
 use std::ops::Range;
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
 use super::RedlineConfig;
 use super::doc::{Document, Tok};
+use super::patience;
 
 /// Index used for "no token on this side".
 pub(crate) const NONE: usize = usize::MAX;
@@ -165,33 +165,10 @@ impl<'a> WordDiff<'_, 'a> {
             // Work bound: a huge, different middle is shown replaced, whatever the clock.
             push_chunk(&mut chunks, false, prefix..oe, prefix..ne);
         } else {
-            for op in capture_diff_slices(Algorithm::Patience, om, nm) {
+            for op in patience::diff(om, nm, self.cfg.word_cells_max) {
                 let (eq, o, n) = match op {
-                    DiffOp::Equal {
-                        old_index,
-                        new_index,
-                        len,
-                    } => (true, old_index..old_index + len, new_index..new_index + len),
-                    DiffOp::Delete {
-                        old_index,
-                        old_len,
-                        new_index,
-                    } => (false, old_index..old_index + old_len, new_index..new_index),
-                    DiffOp::Insert {
-                        old_index,
-                        new_index,
-                        new_len,
-                    } => (false, old_index..old_index, new_index..new_index + new_len),
-                    DiffOp::Replace {
-                        old_index,
-                        old_len,
-                        new_index,
-                        new_len,
-                    } => (
-                        false,
-                        old_index..old_index + old_len,
-                        new_index..new_index + new_len,
-                    ),
+                    patience::Op::Equal { a, b, len } => (true, a..a + len, b..b + len),
+                    patience::Op::Change { a, b } => (false, a, b),
                 };
                 push_chunk(
                     &mut chunks,
