@@ -951,6 +951,17 @@ impl<'a> DocParser<'a> {
             }
             fp = combine(fp, t.key);
             fp_fmt = combine(fp_fmt, hash_bytes(8, t.text.as_bytes()));
+            // A token glued to the previous word (`we<code>x</code>`) reads differently from
+            // a spaced one: see `words::Ws`.
+            let glued = i > 0
+                && !t.ws
+                && toks[i - 1]
+                    .text
+                    .chars()
+                    .last()
+                    .is_some_and(char::is_alphanumeric)
+                && t.text.chars().next().is_some_and(char::is_alphanumeric);
+            fp_fmt = combine(fp_fmt, u64::from(glued));
             fp_fmt = combine(fp_fmt, self.styles[t.style as usize].hash ^ u64::from(t.nb));
             if t.kind == TokKind::Image {
                 let img = &self.images[t.aux as usize];

@@ -12,7 +12,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::align::{Alignment, CRef, Item, OLD_CONTAINER, common_prefix, new_path, old_path};
 use super::doc::{BlockKind, ContainerKind, Document, Mark, RMark, Style, Tok, TokKind};
-use super::words::{NONE, Op, SENTINEL, Seg, WordDiff};
+use super::words::{NONE, Op, SENTINEL, Seg, WordDiff, Ws};
 use super::{Change, ChangeKind, Labels, Redline, RedlineConfig, Summary, fill};
 use crate::markdown::{escape_html, is_safe_url, push_escaped};
 
@@ -75,6 +75,13 @@ const THEAD: u8 = 1;
 const TBODY: u8 = 2;
 
 type Layout = Vec<(Option<usize>, Option<usize>)>;
+
+/// Rows of the side-by-side view: indices into an item's blocks, old and new cell.
+type Rows = Vec<(Option<usize>, Option<usize>)>;
+
+/// What an item produces: its blocks, its side-by-side rows, and its change kind when it
+/// is known without looking at the diff.
+type Emitted<'d> = (Vec<BlockOut<'d>>, Rows, Option<ChangeKind>);
 
 pub(crate) fn render(
     old: &Document<'_>,
@@ -412,15 +419,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         self.block(Some(o), Some(n), false, "rl-same", content)
     }
 
-    fn pair(
-        &mut self,
-        o: usize,
-        n: usize,
-    ) -> (
-        Vec<BlockOut<'d>>,
-        Vec<(Option<usize>, Option<usize>)>,
-        Option<ChangeKind>,
-    ) {
+    fn pair(&mut self, o: usize, n: usize) -> Emitted<'d> {
         let kind = self.new.blocks[n].kind;
         let content = match kind {
             BlockKind::Code | BlockKind::Html => self.lines(o, n),
@@ -453,15 +452,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         (vec![b], vec![(Some(0), Some(0))], None)
     }
 
-    fn split(
-        &mut self,
-        o: usize,
-        n: usize,
-    ) -> (
-        Vec<BlockOut<'d>>,
-        Vec<(Option<usize>, Option<usize>)>,
-        Option<ChangeKind>,
-    ) {
+    fn split(&mut self, o: usize, n: usize) -> Emitted<'d> {
         let oidx: Vec<usize> = self.old.blocks[o].toks.clone().collect();
         let mut nidx: Vec<usize> = self.new.blocks[n].toks.clone().collect();
         nidx.push(SENTINEL);
@@ -490,15 +481,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         )
     }
 
-    fn merge(
-        &mut self,
-        o: usize,
-        n: usize,
-    ) -> (
-        Vec<BlockOut<'d>>,
-        Vec<(Option<usize>, Option<usize>)>,
-        Option<ChangeKind>,
-    ) {
+    fn merge(&mut self, o: usize, n: usize) -> Emitted<'d> {
         let mut oidx: Vec<usize> = self.old.blocks[o].toks.clone().collect();
         oidx.push(SENTINEL);
         oidx.extend(self.old.blocks[o + 1].toks.clone());
@@ -555,11 +538,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         let segs = self.old.blocks[o]
             .toks
             .clone()
-            .map(|t| Seg {
-                op: Op::Eq,
-                o: t,
-                n: NONE,
-            })
+            .map(|t| Seg::new(Op::Eq, t, NONE))
             .collect();
         let content = Content::Cells(vec![Cell {
             oc: Some(0),
@@ -781,7 +760,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
             let b = cj.and_then(|c| nc.get(c)).cloned();
             let segs = match (a, b) {
                 (Some(a), Some(b)) if same && a.len() == b.len() => {
-                    a.zip(b).map(|(o, n)| Seg { op: Op::Eq, o, n }).collect()
+                    a.zip(b).map(|(o, n)| Seg::new(Op::Eq, o, n)).collect()
                 }
                 (Some(a), Some(b)) => {
                     let (oidx, nidx): (Vec<usize>, Vec<usize>) = (a.collect(), b.collect());
@@ -789,33 +768,13 @@ impl<'d, 'a> Renderer<'d, 'a> {
                         Some(segs) => segs,
                         None => oidx
                             .iter()
-                            .map(|&o| Seg {
-                                op: Op::Del,
-                                o,
-                                n: NONE,
-                            })
-                            .chain(nidx.iter().map(|&n| Seg {
-                                op: Op::Ins,
-                                o: NONE,
-                                n,
-                            }))
+                            .map(|&o| Seg::new(Op::Del, o, NONE))
+                            .chain(nidx.iter().map(|&n| Seg::new(Op::Ins, NONE, n)))
                             .collect(),
                     }
                 }
-                (Some(a), None) => a
-                    .map(|o| Seg {
-                        op: Op::Del,
-                        o,
-                        n: NONE,
-                    })
-                    .collect(),
-                (None, Some(b)) => b
-                    .map(|n| Seg {
-                        op: Op::Ins,
-                        o: NONE,
-                        n,
-                    })
-                    .collect(),
+                (Some(a), None) => a.map(|o| Seg::new(Op::Del, o, NONE)).collect(),
+                (None, Some(b)) => b.map(|n| Seg::new(Op::Ins, NONE, n)).collect(),
                 (None, None) => Vec::new(),
             };
             cells.push(Cell {
@@ -1330,16 +1289,23 @@ impl<'d, 'a> Renderer<'d, 'a> {
                                     || x.n == SENTINEL
                             })
                             .map_or(segs.len(), |p| k + p);
-                        self.region_pieces(&segs[k..end], segs.get(end), &mut out);
+                        let after_break = out.last().is_some_and(|p| p.tok.is_none());
+                        self.region_pieces(&segs[k..end], segs.get(end), after_break, &mut out);
                         k = end;
                         continue;
                     }
                     let (doc, i) = if s.n == NONE { (od, s.o) } else { (nd, s.n) };
                     let tok = &doc.toks[i];
                     let ws = od.toks.get(s.o).is_some_and(|t| t.ws)
-                        || nd.toks.get(s.n).is_some_and(|t| t.ws);
+                        || nd.toks.get(s.n).is_some_and(|t| t.ws)
+                        || out.last().is_some_and(|p| p.tok.is_none());
                     let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| self.note(&s));
                     let marks = &doc.style(tok).rendered;
+                    let one_sided = match s.ws {
+                        Ws::Both => None,
+                        Ws::OldOnly => Some(Space::OldOnly),
+                        Ws::NewOnly => Some(Space::NewOnly),
+                    };
                     let inside = s.op != Op::Eq
                         && out.last().is_some_and(|p: &Piece<'_>| {
                             p.op == s.op && p.marks == marks.as_slice() && p.note == note
@@ -1347,7 +1313,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     out.push(Piece {
                         op: s.op,
                         marks,
-                        space: space(ws, inside),
+                        space: one_sided.unwrap_or(space(ws, inside)),
                         nb: tok.nb,
                         tok: Some(tok),
                         images: &doc.images,
@@ -1364,20 +1330,29 @@ impl<'d, 'a> Renderer<'d, 'a> {
     /// A change region: deletions then insertions. The leading space is shared (written
     /// before the region) when both readings have it; otherwise each side keeps its own
     /// space inside its wrapper, so no reading gains or loses a word break.
-    fn region_pieces(&self, region: &[Seg], next: Option<&Seg>, out: &mut Vec<Piece<'d>>) {
+    ///
+    /// After the ¶ of a merge the old reading starts a paragraph: its first deleted word
+    /// gets a space even where the old text had none, or it would join the word before.
+    fn region_pieces(
+        &self,
+        region: &[Seg],
+        next: Option<&Seg>,
+        after_break: bool,
+        out: &mut Vec<Piece<'d>>,
+    ) {
         let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
-        let next_ws = next.is_some_and(|s| {
-            od.toks.get(s.o).is_some_and(|t| t.ws) || nd.toks.get(s.n).is_some_and(|t| t.ws)
-        });
+        // Each reading's space after the region: the next token's own, on that side.
+        let next_old = next.is_some_and(|s| od.toks.get(s.o).is_some_and(|t| t.ws));
+        let next_new = next.is_some_and(|s| nd.toks.get(s.n).is_some_and(|t| t.ws));
         let first_del = region
             .iter()
             .find(|s| s.op == Op::Del)
-            .map(|s| od.toks[s.o].ws);
+            .map(|s| od.toks[s.o].ws || after_break);
         let first_ins = region
             .iter()
             .find(|s| s.op == Op::Ins)
             .map(|s| nd.toks[s.n].ws);
-        let shared = first_del.unwrap_or(next_ws) && first_ins.unwrap_or(next_ws);
+        let shared = first_del.unwrap_or(next_old) && first_ins.unwrap_or(next_new);
         let mut first = true;
         let mut seen_ins = false;
         for s in region {
@@ -1387,6 +1362,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 (nd, s.n)
             };
             let tok = &doc.toks[i];
+            let ws = tok.ws || (after_break && first && s.op == Op::Del);
             let first_of_side = if s.op == Op::Ins {
                 !std::mem::replace(&mut seen_ins, true)
             } else {
@@ -1396,7 +1372,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 Space::Outside
             } else if first_of_side && shared {
                 Space::None
-            } else if tok.ws {
+            } else if ws {
                 Space::Inside
             } else {
                 Space::None
@@ -1635,6 +1611,9 @@ enum Space {
     Outside,
     /// Inside the change wrapper (one reading only).
     Inside,
+    /// Before the element, marked as deleted / inserted: the other reading glues the word.
+    OldOnly,
+    NewOnly,
 }
 
 /// One token ready to write.
@@ -1694,7 +1673,7 @@ impl<'d> Writer<'_, 'd> {
             && self.wrap == target
             && same_marks
             && self.wrap_note == p.note
-            && p.space != Space::Outside;
+            && matches!(p.space, Space::None | Space::Inside);
         if !continues {
             self.close_wrap(p.op, p.note.as_deref());
             let keep = self
@@ -1705,8 +1684,11 @@ impl<'d> Writer<'_, 'd> {
                 .count();
             self.close_marks(keep);
             self.flush_note();
-            if p.space == Space::Outside {
-                self.space(p.nb);
+            match p.space {
+                Space::Outside => self.space(p.nb),
+                Space::OldOnly if self.started => self.out.push_str("<del class=\"rl-ws\"> </del>"),
+                Space::NewOnly if self.started => self.out.push_str("<ins class=\"rl-ws\"> </ins>"),
+                _ => {}
             }
             for m in &p.marks[keep..] {
                 self.out.push_str(&m.open);

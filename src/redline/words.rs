@@ -37,6 +37,30 @@ pub(crate) struct Seg {
     pub op: Op,
     pub o: usize,
     pub n: usize,
+    /// Which reading has the space before an equal token.
+    pub ws: Ws,
+}
+
+/// The space before an equal token. Usually both readings have it or the difference is
+/// invisible (a space next to punctuation). But where one reading glues the token to the
+/// word before it (`we<code>x</code>` vs `we <code>x</code>`), a shared space would split
+/// a word of that reading in two: the space is then shown as changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ws {
+    Both,
+    OldOnly,
+    NewOnly,
+}
+
+impl Seg {
+    pub(crate) fn new(op: Op, o: usize, n: usize) -> Seg {
+        Seg {
+            op,
+            o,
+            n,
+            ws: Ws::Both,
+        }
+    }
 }
 
 /// An equal run or a change region of the diff, as index ranges into the two inputs.
@@ -101,24 +125,26 @@ impl<'a> WordDiff<'_, 'a> {
         let mut segs = Vec::with_capacity(longest + 4);
         for c in &chunks {
             if c.eq {
-                for (&o, &n) in oidx[c.o.clone()].iter().zip(&nidx[c.n.clone()]) {
-                    segs.push(Seg {
-                        op: self.equal_op(o, n),
-                        o,
-                        n,
-                    });
+                for (p, q) in c.o.clone().zip(c.n.clone()) {
+                    let (o, n) = (oidx[p], nidx[q]);
+                    let mut seg = Seg::new(self.equal_op(o, n), o, n);
+                    seg.ws = self.glue(oidx, p, nidx, q);
+                    if seg.ws != Ws::Both && seg.op == Op::Eq {
+                        seg.op = Op::Typo;
+                    }
+                    segs.push(seg);
                 }
             } else {
-                segs.extend(oidx[c.o.clone()].iter().map(|&o| Seg {
-                    op: Op::Del,
-                    o,
-                    n: NONE,
-                }));
-                segs.extend(nidx[c.n.clone()].iter().map(|&n| Seg {
-                    op: Op::Ins,
-                    o: NONE,
-                    n,
-                }));
+                segs.extend(
+                    oidx[c.o.clone()]
+                        .iter()
+                        .map(|&o| Seg::new(Op::Del, o, NONE)),
+                );
+                segs.extend(
+                    nidx[c.n.clone()]
+                        .iter()
+                        .map(|&n| Seg::new(Op::Ins, NONE, n)),
+                );
             }
         }
         Some(segs)
@@ -130,6 +156,31 @@ impl<'a> WordDiff<'_, 'a> {
 
     fn chars_new(&self, i: usize) -> usize {
         self.ntok(i).map_or(1, |t| t.text.chars().count().max(1))
+    }
+
+    /// Whether the space before an equal token at `p`/`q` must be shown on one side only:
+    /// one reading has it, the other glues the token to the previous one.
+    fn glue(&self, oidx: &[usize], p: usize, nidx: &[usize], q: usize) -> Ws {
+        let (Some(a), Some(b)) = (self.otok(oidx[p]), self.ntok(nidx[q])) else {
+            return Ws::Both;
+        };
+        if a.ws == b.ws {
+            return Ws::Both;
+        }
+        let glued = |toks: &[Tok<'_>], idx: &[usize], k: usize, t: &Tok<'_>| {
+            k > 0
+                && toks.get(idx[k - 1]).is_some_and(|prev| {
+                    prev.text.chars().last().is_some_and(char::is_alphanumeric)
+                        && t.text.chars().next().is_some_and(char::is_alphanumeric)
+                })
+        };
+        if a.ws && glued(&self.new.toks, nidx, q, b) {
+            Ws::OldOnly
+        } else if b.ws && glued(&self.old.toks, oidx, p, a) {
+            Ws::NewOnly
+        } else {
+            Ws::Both
+        }
     }
 
     /// Eq, Fmt or Typo for two tokens with equal keys.
