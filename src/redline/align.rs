@@ -2,7 +2,7 @@
 //! each changed region split/merge anchors, similarity pairing and a positional fallback,
 //! moves over the whole document, and the order in which the result is shown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use super::RedlineConfig;
@@ -165,11 +165,13 @@ pub(crate) fn align(old: &Document<'_>, new: &Document<'_>, cfg: &RedlineConfig)
         }
     }
     let moves = find_moves(old, new, &stretches, cfg);
-    let moved_old: BTreeMap<usize, usize> = moves.iter().map(|&(o, n)| (o, n)).collect();
-    let moved_new: BTreeMap<usize, usize> = moves.iter().map(|&(o, n)| (n, o)).collect();
+    let moved = Moved {
+        old: moves.iter().map(|&(o, _)| o).collect(),
+        new: moves.iter().map(|&(_, n)| n).collect(),
+    };
     for s in &mut stretches {
         if let Stretch::Region { o, n, matches } = s {
-            positional(old, new, o, n, matches, &moved_old, &moved_new);
+            positional(old, new, (o, n), matches, &moved);
         }
     }
     let container_map = map_containers(old, new, &stretches);
@@ -257,18 +259,18 @@ fn region_matches(
 }
 
 /// The band of new indices compared with old index `i` (proportional position ± band).
-fn band(
-    i: usize,
-    o: &Range<usize>,
-    n: &Range<usize>,
-    cfg: &RedlineConfig,
-    full: bool,
-) -> Range<usize> {
-    if full {
+/// `width` is `None` when the region is small enough to compare everything.
+fn band(i: usize, o: &Range<usize>, n: &Range<usize>, width: Option<usize>) -> Range<usize> {
+    let Some(width) = width else {
         return n.clone();
-    }
+    };
     let center = n.start + (i - o.start) * n.len() / o.len().max(1);
-    center.saturating_sub(cfg.pair_band).max(n.start)..(center + cfg.pair_band + 1).min(n.end)
+    center.saturating_sub(width).max(n.start)..(center + width + 1).min(n.end)
+}
+
+/// The band width for a region: none (compare all) up to `pair_cells_max` block pairs.
+fn band_width(o: &Range<usize>, n: &Range<usize>, cfg: &RedlineConfig) -> Option<usize> {
+    (o.len() * n.len() > cfg.pair_cells_max).then_some(cfg.pair_band)
 }
 
 fn is_prose(kind: BlockKind) -> bool {
@@ -310,13 +312,13 @@ fn split_merge_anchors(
     cfg: &RedlineConfig,
 ) -> Vec<Match> {
     let (old, new) = (sim.old, sim.new);
-    let full = o.len() * n.len() <= cfg.pair_cells_max;
+    let width = band_width(&o, &n, cfg);
     let mut cands: Vec<(f64, Match)> = Vec::new();
     for i in o.clone() {
         if !is_prose(old.blocks[i].kind) {
             continue;
         }
-        for j in band(i, &o, &n, cfg, full) {
+        for j in band(i, &o, &n, width) {
             if !is_prose(new.blocks[j].kind) {
                 continue;
             }
@@ -328,7 +330,7 @@ fn split_merge_anchors(
                     (sim.dice(i, j), sim.inter(i, j)),
                     (sim.dice(i, j + 1), sim.inter(i, j + 1)),
                 ];
-                if let Some(score) = union_score(one, b1, b2, parts, cfg) {
+                if let Some(score) = union_score(one, [b1, b2], parts, cfg) {
                     cands.push((
                         score,
                         Match {
@@ -347,7 +349,7 @@ fn split_merge_anchors(
                     (sim.dice(i, j), sim.inter(i, j)),
                     (sim.dice(i + 1, j), sim.inter(i + 1, j)),
                 ];
-                if let Some(score) = union_score(one, b1, b2, parts, cfg) {
+                if let Some(score) = union_score(one, [b1, b2], parts, cfg) {
                     cands.push((
                         score,
                         Match {
@@ -385,8 +387,7 @@ fn split_merge_anchors(
 /// so most candidates are dismissed without merging bags.
 fn union_score(
     one: &[u64],
-    a: &[u64],
-    b: &[u64],
+    [a, b]: [&[u64]; 2],
     parts: [(f64, usize); 2],
     cfg: &RedlineConfig,
 ) -> Option<f64> {
@@ -414,14 +415,14 @@ fn similarity_pairs(
         return Vec::new();
     }
     let (old, new) = (sim.old, sim.new);
-    let full = o.len() * n.len() <= cfg.pair_cells_max;
+    let width = band_width(&o, &n, cfg);
     // Candidate edges, by old index ascending and new index descending, so that a chain
     // never takes two edges of one old block.
     let mut edges: Vec<(usize, usize, f64)> = Vec::new();
     for i in o.clone() {
         let bi = &old.blocks[i];
         let start = edges.len();
-        for j in band(i, &o, &n, cfg, full) {
+        for j in band(i, &o, &n, width) {
             let bj = &new.blocks[j];
             if bi.kind.class() != bj.kind.class()
                 || size_bound(bi.bag.len(), bj.bag.len()) < cfg.pair_min
@@ -638,16 +639,20 @@ fn move_groups(moves: &[(usize, usize)]) -> BTreeMap<usize, (usize, usize, bool)
     out
 }
 
+/// Blocks that moved, by old and by new index.
+struct Moved {
+    old: BTreeSet<usize>,
+    new: BTreeSet<usize>,
+}
+
 /// Positional fallback (A.2 step 4.3): in each gap between matches, k unpaired deletions
 /// and k unpaired insertions whose kind classes match one by one are paired in order.
 fn positional(
     old: &Document<'_>,
     new: &Document<'_>,
-    o: &Range<usize>,
-    n: &Range<usize>,
+    (o, n): (&Range<usize>, &Range<usize>),
     matches: &mut Vec<Match>,
-    moved_old: &BTreeMap<usize, usize>,
-    moved_new: &BTreeMap<usize, usize>,
+    moved: &Moved,
 ) {
     let mut added = Vec::new();
     let (mut oi, mut ni) = (o.start, n.start);
@@ -658,8 +663,8 @@ fn positional(
         .collect();
     let ends: Vec<(usize, usize)> = matches.iter().map(|m| (m.o.end, m.n.end)).collect();
     for (k, &(oe, ne)) in bounds.iter().enumerate() {
-        let dels: Vec<usize> = (oi..oe).filter(|i| !moved_old.contains_key(i)).collect();
-        let inss: Vec<usize> = (ni..ne).filter(|j| !moved_new.contains_key(j)).collect();
+        let dels: Vec<usize> = (oi..oe).filter(|i| !moved.old.contains(i)).collect();
+        let inss: Vec<usize> = (ni..ne).filter(|j| !moved.new.contains(j)).collect();
         if !dels.is_empty()
             && dels.len() == inss.len()
             && dels

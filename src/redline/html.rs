@@ -65,6 +65,16 @@ struct BlockOut<'d> {
     inline: bool,
 }
 
+/// Where a block is written: the view, whether its `<li>` is already open for it (a tight
+/// item's text), and the id and status class its element carries.
+#[derive(Clone, Copy)]
+struct Slot<'s> {
+    view: View,
+    host: bool,
+    id: Option<&'s str>,
+    status: &'s str,
+}
+
 /// An open container of the inline view; tables remember their open section.
 struct Open {
     c: CRef,
@@ -888,14 +898,13 @@ impl<'d, 'a> Renderer<'d, 'a> {
             }
         }
         let mut out = std::mem::take(&mut self.inline);
-        self.write_block(
-            &mut out,
-            b,
-            View::Inline,
+        let slot = Slot {
+            view: View::Inline,
             host,
-            b.id.as_deref(),
-            path.last().map(|&c| self.container(c)),
-        );
+            id: b.id.as_deref(),
+            status: b.status,
+        };
+        self.write_block(&mut out, b, &slot);
         self.inline = out;
     }
 
@@ -947,7 +956,13 @@ impl<'d, 'a> Renderer<'d, 'a> {
         } else if section == TBODY {
             out.push_str("<tbody>\n");
         }
-        self.write_block_with(out, b, view, host, None, path.last().copied(), "");
+        let slot = Slot {
+            view,
+            host,
+            id: None,
+            status: "",
+        };
+        self.write_block(out, b, &slot);
         for (k, kind) in path.iter().enumerate().rev() {
             close_container(out, kind, if k + 1 == path.len() { section } else { 0 });
         }
@@ -956,29 +971,14 @@ impl<'d, 'a> Renderer<'d, 'a> {
 
     // ----- blocks ------------------------------------------------------------------------
 
-    fn write_block(
-        &self,
-        out: &mut String,
-        b: &BlockOut<'_>,
-        view: View,
-        host: bool,
-        id: Option<&str>,
-        parent: Option<&ContainerKind>,
-    ) {
-        self.write_block_with(out, b, view, host, id, parent, b.status);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn write_block_with(
-        &self,
-        out: &mut String,
-        b: &BlockOut<'_>,
-        view: View,
-        host: bool,
-        id: Option<&str>,
-        parent: Option<&ContainerKind>,
-        status: &str,
-    ) {
+    /// Writes a block element and its content.
+    fn write_block(&self, out: &mut String, b: &BlockOut<'_>, slot: &Slot<'_>) {
+        let Slot {
+            view,
+            host,
+            id,
+            status,
+        } = *slot;
         let a = attrs(status, id);
         let close: String = match b.kind {
             BlockKind::Heading(l) => {
@@ -1012,7 +1012,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     "<tr{}>",
                     attrs(status, id).replace(" dir=\"auto\"", "")
                 ));
-                self.write_row(out, b, view, header, parent);
+                self.write_row(out, b, view, header);
                 out.push_str("</tr>\n");
                 return;
             }
@@ -1076,14 +1076,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         out.push_str(&close);
     }
 
-    fn write_row(
-        &self,
-        out: &mut String,
-        b: &BlockOut<'_>,
-        view: View,
-        header: bool,
-        table: Option<&ContainerKind>,
-    ) {
+    fn write_row(&self, out: &mut String, b: &BlockOut<'_>, view: View, header: bool) {
         let Content::Cells(cells) = &b.content else {
             return;
         };
@@ -1096,7 +1089,6 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 })
                 .unwrap_or_default()
         };
-        let _ = table;
         let (oa, na) = (aligns(od, b.o), aligns(nd, b.n));
         let tag = if header { "th" } else { "td" };
         for cell in cells {

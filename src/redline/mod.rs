@@ -9,6 +9,26 @@
 //! - [`patience`]: the diff of key sequences both levels use;
 //! - [`words`]: word diff inside paired blocks, with cleanup and the whole-block fallback;
 //! - [`html`]: the inline and side-by-side views and the summary.
+//!
+//! # Output contract (for the theme and the compare page)
+//!
+//! - Block status, on the block element (`p`, `h2`, `li`, `tr`, `pre`, ...) in the inline
+//!   view and on the cell in the side-by-side view: `rl-same`, `rl-chg`, `rl-add`, `rl-del`,
+//!   `rl-movedfrom`, `rl-movedto`. Changed blocks carry `id` = [`Change::id`] in both views.
+//! - Words: `<del>` / `<ins>`, always innermost; moved text `<del class="rl-move" id="mf-N">`
+//!   (old place) and `<ins class="rl-move" id="mt-N">` (new place) with edits nested.
+//!   Spaces that one reading lacks: `<del class="rl-ws">` / `<ins class="rl-ws">`.
+//! - Formatting: `<span class="rl-fmt">` (dotted: `rl-fmt rl-typo`) then a note.
+//! - Everything that is not policy text has `rl-note`: notes `rl-fmt-note`, badges
+//!   `rl-badge`, move links `rl-move-note`, the ¶ of a split/merge (`<ins|del class="rl-break
+//!   rl-note">`), and screen-reader cues `rl-sr rl-note` (to be visually hidden by CSS).
+//! - Code and changed HTML blocks: `<pre class="rl-lines">` (`rl-html` for HTML source) with
+//!   whole lines in `<del>`/`<ins>`.
+//! - Side by side: `<div class="rl-sbs">` holding `<div class="rl-col rl-col-old"
+//!   id="policy-text-old">` and `rl-col-new` (`policy-text-new`), one `rl-cell` per row in
+//!   each; `rl-empty` cells (`aria-hidden`) hold the place of a block on the other side.
+//! - The page's own classes are kept: `footnote-reference`, `footnote-definition(-label)`,
+//!   `align-start|center|end` on table cells. Block elements get `dir="auto"`.
 
 mod align;
 mod doc;

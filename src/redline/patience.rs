@@ -21,68 +21,79 @@ pub(crate) enum Op {
 
 /// Diffs two key sequences.
 pub(crate) fn diff(a: &[u64], b: &[u64], cells_max: usize) -> Vec<Op> {
-    let mut pairs = Vec::new();
-    let mut stack = vec![(0..a.len(), 0..b.len())];
-    while let Some((ra, rb)) = stack.pop() {
-        solve(a, b, ra, rb, cells_max, &mut pairs, &mut stack);
+    let mut solver = Solver {
+        a,
+        b,
+        cells_max,
+        pairs: Vec::new(),
+        stack: vec![(0..a.len(), 0..b.len())],
+    };
+    while let Some((ra, rb)) = solver.stack.pop() {
+        solver.solve(ra, rb);
     }
-    pairs.sort_unstable();
-    ops(&pairs, a.len(), b.len())
+    solver.pairs.sort_unstable();
+    ops(&solver.pairs, a.len(), b.len())
 }
 
-/// One range pair: equal prefix and suffix, then unique anchors (pushing the gaps on the
-/// stack), or Myers when there are none.
-fn solve(
-    a: &[u64],
-    b: &[u64],
-    ra: Range<usize>,
-    rb: Range<usize>,
+/// The work list of a diff: matched pairs found so far and range pairs still to solve
+/// (a stack, not recursion: gaps can nest as deep as the input is long).
+struct Solver<'k> {
+    a: &'k [u64],
+    b: &'k [u64],
     cells_max: usize,
-    pairs: &mut Vec<(usize, usize)>,
-    stack: &mut Vec<(Range<usize>, Range<usize>)>,
-) {
-    let (mut sa, mut sb) = (ra.start, rb.start);
-    while sa < ra.end && sb < rb.end && a[sa] == b[sb] {
-        pairs.push((sa, sb));
-        sa += 1;
-        sb += 1;
-    }
-    let (mut ea, mut eb) = (ra.end, rb.end);
-    while ea > sa && eb > sb && a[ea - 1] == b[eb - 1] {
-        ea -= 1;
-        eb -= 1;
-        pairs.push((ea, eb));
-    }
-    if sa == ea || sb == eb {
-        return;
-    }
-    let anchors = unique_chain(a, b, sa..ea, sb..eb);
-    if anchors.is_empty() {
-        if (ea - sa).saturating_mul(eb - sb) <= cells_max {
-            for op in capture_diff_slices(Algorithm::Myers, &a[sa..ea], &b[sb..eb]) {
-                if let DiffOp::Equal {
-                    old_index,
-                    new_index,
-                    len,
-                } = op
-                {
-                    pairs.extend((0..len).map(|k| (sa + old_index + k, sb + new_index + k)));
+    pairs: Vec<(usize, usize)>,
+    stack: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Solver<'_> {
+    /// One range pair: equal prefix and suffix, then unique anchors (pushing the gaps on the
+    /// stack), or Myers when there are none.
+    fn solve(&mut self, ra: Range<usize>, rb: Range<usize>) {
+        let (a, b, cells_max) = (self.a, self.b, self.cells_max);
+        let (pairs, stack) = (&mut self.pairs, &mut self.stack);
+        let (mut sa, mut sb) = (ra.start, rb.start);
+        while sa < ra.end && sb < rb.end && a[sa] == b[sb] {
+            pairs.push((sa, sb));
+            sa += 1;
+            sb += 1;
+        }
+        let (mut ea, mut eb) = (ra.end, rb.end);
+        while ea > sa && eb > sb && a[ea - 1] == b[eb - 1] {
+            ea -= 1;
+            eb -= 1;
+            pairs.push((ea, eb));
+        }
+        if sa == ea || sb == eb {
+            return;
+        }
+        let anchors = unique_chain(a, b, sa..ea, sb..eb);
+        if anchors.is_empty() {
+            if (ea - sa).saturating_mul(eb - sb) <= cells_max {
+                for op in capture_diff_slices(Algorithm::Myers, &a[sa..ea], &b[sb..eb]) {
+                    if let DiffOp::Equal {
+                        old_index,
+                        new_index,
+                        len,
+                    } = op
+                    {
+                        pairs.extend((0..len).map(|k| (sa + old_index + k, sb + new_index + k)));
+                    }
                 }
             }
+            return;
         }
-        return;
-    }
-    let (mut pa, mut pb) = (sa, sb);
-    for (i, j) in anchors {
-        pairs.push((i, j));
-        if pa < i || pb < j {
-            stack.push((pa..i, pb..j));
+        let (mut pa, mut pb) = (sa, sb);
+        for (i, j) in anchors {
+            pairs.push((i, j));
+            if pa < i || pb < j {
+                stack.push((pa..i, pb..j));
+            }
+            pa = i + 1;
+            pb = j + 1;
         }
-        pa = i + 1;
-        pb = j + 1;
-    }
-    if pa < ea || pb < eb {
-        stack.push((pa..ea, pb..eb));
+        if pa < ea || pb < eb {
+            stack.push((pa..ea, pb..eb));
+        }
     }
 }
 

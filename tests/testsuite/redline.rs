@@ -789,6 +789,28 @@ fn t19_paragraph_split() {
 }
 
 #[test]
+fn side_by_side_rows_line_up() {
+    let r = case("t19-paragraph-split");
+    let h = &r.side_by_side_html;
+    assert!(h.starts_with("<div class=\"rl-sbs\">"));
+    assert!(h.contains("<div class=\"rl-col rl-col-old\" id=\"policy-text-old\">"));
+    assert!(h.contains("<div class=\"rl-col rl-col-new\" id=\"policy-text-new\">"));
+    // The split's second paragraph has no old counterpart: a placeholder keeps the rows.
+    assert_eq!(
+        count(
+            h,
+            "<div class=\"rl-cell rl-empty\" aria-hidden=\"true\"></div>"
+        ),
+        1
+    );
+    // The change id is on the new cell, as in the inline view.
+    let id = &r.summary.changes[0].id;
+    let new_col = h.find("policy-text-new").unwrap();
+    assert!(h.find(&format!("id=\"{id}\"")).unwrap() > new_col);
+    assert!(!h.contains("<script") && !h.contains("onclick"));
+}
+
+#[test]
 fn t20_paragraphs_merged() {
     let r = case("t20-paragraphs-merged");
     let h = &r.inline_html;
