@@ -4,11 +4,11 @@
 //! Pure: no I/O, no clock. Work is bounded by input size only, so the output is
 //! byte-reproducible. The stages:
 //!
-//! - [`doc`]: parse a body once into leaf blocks of tokens (keys, styles, fingerprints);
-//! - [`align`]: align blocks (equal, paired, split, merged, moved, added, deleted);
-//! - [`patience`]: the diff of key sequences both levels use;
-//! - [`words`]: word diff inside paired blocks, with cleanup and the whole-block fallback;
-//! - [`html`]: the inline and side-by-side views and the summary.
+//! - `doc`: parse a body once into leaf blocks of tokens (keys, styles, fingerprints);
+//! - `align`: align blocks (equal, paired, split, merged, moved, added, deleted);
+//! - `patience`: the diff of key sequences both levels use;
+//! - `words`: word diff inside paired blocks, with cleanup and the whole-block fallback;
+//! - `html`: the inline and side-by-side views and the summary.
 //!
 //! # Output contract (for the theme and the compare page)
 //!
