@@ -8,7 +8,8 @@
 //! - `align`: align blocks (equal, paired, split, merged, moved, added, deleted);
 //! - `patience`: the diff of key sequences both levels use;
 //! - `words`: word diff inside paired blocks, with cleanup and the whole-block fallback;
-//! - `html`: the inline and side-by-side views and the summary.
+//! - `html`: the inline and side-by-side views and the summary;
+//! - `inline`: writing one block's words, marks, wrappers and notes.
 //!
 //! # Output contract (for the theme and the compare page)
 //!
@@ -33,6 +34,7 @@
 mod align;
 mod doc;
 mod html;
+mod inline;
 mod patience;
 mod words;
 
