@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod redline;
 pub mod site;
 pub mod source;
 pub mod templates;

@@ -10,4 +10,5 @@ mod loader_properties;
 mod notices;
 mod portal;
 mod readme;
+mod redline;
 mod support;

@@ -1,0 +1,1188 @@
+//! One version's body, parsed once into leaf blocks of tokens (REDLINE.md A.1, A.2 steps 1–2).
+//!
+//! Tokens borrow the body text where pulldown-cmark hands out borrowed text (nearly always);
+//! styles are interned per document, so a token is a few words of plain data.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, is_nfc_quick};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::markdown::{escape_html, is_safe_url, safe_events};
+
+/// A 64-bit FNV-1a hash: tiny, fast on short words, and the same on every machine (J7).
+pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// Folds `value` into a running fingerprint (splitmix64 finaliser, order-sensitive).
+pub(crate) fn mix(value: u64) -> u64 {
+    let mut z = value.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+pub(crate) fn combine(acc: u64, value: u64) -> u64 {
+    mix(acc.rotate_left(23) ^ value)
+}
+
+/// Key of the hard-break token (`HardBreak` or `<br>`): it changes the page, so it is a token.
+pub(crate) const BREAK_KEY: u64 = 0x6272_6561_6b00_0001;
+
+/// What a token is, for counting and rendering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokKind {
+    /// Has a letter or digit: counted as a word.
+    Word,
+    /// Punctuation or symbols.
+    Punct,
+    /// A visible line break (`<br>`).
+    Break,
+    /// An image, atomic, keyed by `src` and `alt`; `aux` indexes [`Document::images`].
+    Image,
+}
+
+/// One token: a word, a punctuation mark, a break or an image.
+#[derive(Clone, Debug)]
+pub(crate) struct Tok<'a> {
+    /// The text as typed (a slice of the body unless an escape or entity forced a copy).
+    pub text: Cow<'a, str>,
+    /// Comparison key: NFC text with typographic quotes and NBSP normalised, case kept.
+    pub key: u64,
+    /// Whitespace (or a line break) precedes the token.
+    pub ws: bool,
+    /// That whitespace held a no-break space (a typography detail, shown, not a word change).
+    pub nb: bool,
+    /// Interned style ([`Document::styles`]).
+    pub style: u32,
+    pub kind: TokKind,
+    /// Image index for [`TokKind::Image`].
+    pub aux: u32,
+}
+
+/// An inline mark. The derived order is the canonical nesting order (outermost first), so
+/// `**_x_**` and `_**x**_` get the same style.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Mark {
+    Link {
+        url: String,
+        title: String,
+    },
+    Strong,
+    Em,
+    Strike,
+    /// An allowed inline HTML element, by its canonical start tag (`<abbr title="…">`).
+    Tag(String),
+    Code,
+}
+
+impl Mark {
+    /// Start and end tag in the redline. Strikethrough is `<s>`: `<del>` means "deleted" here.
+    fn rendered(&self) -> RMark {
+        let (open, close) = match self {
+            Mark::Link { url, title } => {
+                let href = if is_safe_url(url) { url.as_str() } else { "#" };
+                let mut open = format!("<a href=\"{}\"", escape_html(href));
+                if !title.is_empty() {
+                    open.push_str(&format!(" title=\"{}\"", escape_html(title)));
+                }
+                open.push('>');
+                (open, "</a>".to_string())
+            }
+            Mark::Strong => ("<strong>".to_string(), "</strong>".to_string()),
+            Mark::Em => ("<em>".to_string(), "</em>".to_string()),
+            Mark::Strike => ("<s>".to_string(), "</s>".to_string()),
+            Mark::Code => ("<code>".to_string(), "</code>".to_string()),
+            Mark::Tag(open) => (open.clone(), format!("</{}>", tag_name(open))),
+        };
+        RMark { open, close }
+    }
+}
+
+/// A mark as it is written out; two marks from different documents are the same element
+/// when their start tags are equal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RMark {
+    pub open: String,
+    pub close: String,
+}
+
+/// An interned style: the canonical set of marks on a token.
+#[derive(Debug)]
+pub(crate) struct Style {
+    pub marks: Vec<Mark>,
+    pub rendered: Vec<RMark>,
+    pub hash: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    Heading(u8),
+    Paragraph,
+    /// Text of a tight list item (no `Paragraph` event around it).
+    ItemText,
+    TableRow {
+        header: bool,
+    },
+    Code,
+    Html,
+    Rule,
+    /// The number of a footnote definition, as the page shows it.
+    FootnoteLabel,
+}
+
+impl BlockKind {
+    /// Blocks pair, move and align only within a class (REDLINE.md A.2 step 4).
+    pub(crate) fn class(self) -> u8 {
+        match self {
+            BlockKind::Heading(_) => 0,
+            BlockKind::Paragraph | BlockKind::ItemText => 1,
+            BlockKind::TableRow { .. } => 2,
+            BlockKind::Code => 3,
+            BlockKind::Html => 4,
+            BlockKind::Rule => 5,
+            BlockKind::FootnoteLabel => 6,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ContainerKind {
+    List {
+        ordered: bool,
+        start: u64,
+    },
+    /// `number` is what an ordered list shows (start + index).
+    Item {
+        index: u32,
+        number: u64,
+    },
+    Quote,
+    Table {
+        aligns: Vec<Alignment>,
+    },
+    Footnote,
+}
+
+impl ContainerKind {
+    pub(crate) fn class(&self) -> u8 {
+        match self {
+            ContainerKind::List { .. } => 0,
+            ContainerKind::Item { .. } => 1,
+            ContainerKind::Quote => 2,
+            ContainerKind::Table { .. } => 3,
+            ContainerKind::Footnote => 4,
+        }
+    }
+}
+
+/// A leaf block.
+#[derive(Debug)]
+pub(crate) struct Block<'a> {
+    pub kind: BlockKind,
+    /// Container ids ([`Document::containers`]) from the root inwards.
+    pub path: Vec<u32>,
+    pub toks: std::ops::Range<usize>,
+    /// Token index where each table cell starts (one entry for other blocks).
+    pub cells: Vec<usize>,
+    /// Literal text of code and HTML blocks.
+    pub raw: Cow<'a, str>,
+    /// Info string of a fenced code block.
+    pub info: String,
+    /// Alignment fingerprint: kind class and token keys (ignores formatting).
+    pub fp: u64,
+    /// Any difference at all: kind, structure, raw text, styles.
+    pub fp_fmt: u64,
+    /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity.
+    pub bag: Vec<u64>,
+    /// First leaf of its list item (opens the `<li>`).
+    pub item_start: bool,
+    /// Index of the nearest heading block at or before this one.
+    pub section: Option<usize>,
+}
+
+impl Block<'_> {
+    pub(crate) fn cell_ranges(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::with_capacity(self.cells.len());
+        for (k, &start) in self.cells.iter().enumerate() {
+            let end = self.cells.get(k + 1).copied().unwrap_or(self.toks.end);
+            out.push(start..end);
+        }
+        out
+    }
+}
+
+/// An image: source and alternative text.
+#[derive(Debug)]
+pub(crate) struct Image {
+    pub src: String,
+    pub title: String,
+}
+
+/// One version's body, parsed and tokenised once; borrows the body text.
+#[derive(Debug)]
+pub struct Document<'a> {
+    pub(crate) toks: Vec<Tok<'a>>,
+    pub(crate) blocks: Vec<Block<'a>>,
+    pub(crate) containers: Vec<ContainerKind>,
+    pub(crate) styles: Vec<Style>,
+    pub(crate) images: Vec<Image>,
+}
+
+impl<'a> Document<'a> {
+    /// Parses a Markdown body (front matter already removed) in the site's dialect.
+    pub fn parse(body: &'a str) -> Document<'a> {
+        let mut parser = DocParser::new();
+        for (event, _) in safe_events(body) {
+            parser.event(event);
+        }
+        parser.finish()
+    }
+
+    /// True when the body has no blocks at all (an empty previous version).
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    pub(crate) fn block_toks(&self, b: usize) -> &[Tok<'a>] {
+        &self.toks[self.blocks[b].toks.clone()]
+    }
+
+    pub(crate) fn style(&self, tok: &Tok<'_>) -> &Style {
+        &self.styles[tok.style as usize]
+    }
+
+    /// The plain text of a block, as a reader sees it (headings for section names).
+    pub(crate) fn plain_text(&self, b: usize) -> String {
+        let mut s = String::new();
+        for t in self.block_toks(b) {
+            if t.ws && !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&t.text);
+        }
+        s
+    }
+}
+
+/// The name of a start tag: `<abbr title="x">` → `abbr`.
+fn tag_name(open: &str) -> &str {
+    let inner = open.trim_start_matches(['<', '/']);
+    let end = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    &inner[..end]
+}
+
+/// The comparison key of a token's text (REDLINE.md A.2 step 2).
+pub(crate) fn token_key(text: &str) -> u64 {
+    if text.is_ascii() {
+        return hash_bytes(1, text.as_bytes());
+    }
+    let nfc: Cow<'_, str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
+    let normalised: String = nfc.chars().map(typographic).collect();
+    hash_bytes(1, normalised.as_bytes())
+}
+
+/// Typographic normalisation for keys: curly quotes and no-break spaces compare equal to
+/// their plain forms. Dashes and ellipses are kept: `-` vs `–` can matter in ranges.
+fn typographic(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+        '\u{201c}' | '\u{201d}' => '"',
+        '\u{00a0}' | '\u{202f}' | '\u{2007}' => ' ',
+        other => other,
+    }
+}
+
+/// UAX #29 word segments of `text`. ASCII text (nearly all of an English policy) takes a
+/// fast path that implements the rules that matter for ASCII (WB3, WB3d, WB5–WB13b); the
+/// unit tests check it against `unicode-segmentation` on random ASCII.
+fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
+    if !text.is_ascii() {
+        text.split_word_bounds().for_each(f);
+        return;
+    }
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum C {
+        Letter,
+        Digit,
+        Extend,
+        MidLetter,
+        MidNum,
+        MidNumLet,
+        Space,
+        Cr,
+        Newline,
+        Other,
+    }
+    let class = |b: u8| match b {
+        b'a'..=b'z' | b'A'..=b'Z' => C::Letter,
+        b'0'..=b'9' => C::Digit,
+        b'_' => C::Extend,
+        b':' => C::MidLetter,
+        b',' | b';' => C::MidNum,
+        b'.' | b'\'' => C::MidNumLet,
+        b' ' => C::Space,
+        b'\r' => C::Cr,
+        b'\n' | 0x0b | 0x0c => C::Newline,
+        _ => C::Other,
+    };
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).map_or(C::Other, |&b| class(b));
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match at(i) {
+            C::Space => {
+                while i < bytes.len() && at(i) == C::Space {
+                    i += 1;
+                }
+            }
+            C::Cr if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+            C::Letter | C::Digit | C::Extend => {
+                let mut prev = at(i);
+                i += 1;
+                while i < bytes.len() {
+                    let c = at(i);
+                    match c {
+                        C::Letter | C::Digit | C::Extend => {
+                            prev = c;
+                            i += 1;
+                        }
+                        C::MidLetter | C::MidNumLet
+                            if prev == C::Letter && at(i + 1) == C::Letter =>
+                        {
+                            i += 2;
+                        }
+                        C::MidNum | C::MidNumLet if prev == C::Digit && at(i + 1) == C::Digit => {
+                            i += 2;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+        f(&text[start..i]);
+    }
+}
+
+/// Hashes lower-cased ASCII without allocating.
+fn hash_lower_ascii(text: &str) -> u64 {
+    let mut h: u64 = 2 ^ 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// Case-folded key for similarity bags.
+fn folded_key(text: &str) -> u64 {
+    if text.is_ascii() {
+        return hash_lower_ascii(text);
+    }
+    let lower: String = text
+        .nfc()
+        .map(typographic)
+        .flat_map(char::to_lowercase)
+        .collect();
+    hash_bytes(2, lower.as_bytes())
+}
+
+fn is_nb_space(c: char) -> bool {
+    matches!(c, '\u{00a0}' | '\u{202f}' | '\u{2007}')
+}
+
+/// A text run waiting to be tokenised: consecutive `Text` events of one style are joined
+/// first, so `don\'t` segments like `don't` does on the page.
+struct Run<'a> {
+    pieces: Vec<CowStr<'a>>,
+}
+
+/// A leaf block being built.
+struct Leaf {
+    kind: BlockKind,
+    start: usize,
+    cells: Vec<usize>,
+}
+
+struct DocParser<'a> {
+    toks: Vec<Tok<'a>>,
+    blocks: Vec<Block<'a>>,
+    containers: Vec<ContainerKind>,
+    styles: Vec<Style>,
+    style_ids: HashMap<Vec<Mark>, u32>,
+    /// (style, mark opened on it) → resulting style.
+    transitions: HashMap<(u32, Mark), u32>,
+    /// The style before each open mark, to restore on close.
+    style_stack: Vec<u32>,
+    images: Vec<Image>,
+    /// Open containers (ids), root first.
+    open: Vec<u32>,
+    /// Next item index per open list (parallel to the list entries of `open`).
+    list_items: Vec<(u32, u32)>,
+    leaf: Option<Leaf>,
+    /// Inline marks in nesting order, and the interned style they make.
+    marks: Vec<Mark>,
+    style: u32,
+    run: Run<'a>,
+    ws: bool,
+    nb: bool,
+    in_table_head: bool,
+    /// Raw text collection for code blocks, HTML blocks and image alt text.
+    raw: Option<(BlockKind, String, String)>,
+    image: Option<(String, String, String, usize)>,
+    footnote_numbers: Vec<String>,
+    item_fresh: bool,
+    last_heading: Option<usize>,
+}
+
+impl<'a> DocParser<'a> {
+    fn new() -> Self {
+        let mut parser = DocParser {
+            toks: Vec::new(),
+            blocks: Vec::new(),
+            containers: Vec::new(),
+            styles: Vec::new(),
+            style_ids: HashMap::new(),
+            transitions: HashMap::new(),
+            style_stack: Vec::new(),
+            images: Vec::new(),
+            open: Vec::new(),
+            list_items: Vec::new(),
+            leaf: None,
+            marks: Vec::new(),
+            style: 0,
+            run: Run { pieces: Vec::new() },
+            ws: false,
+            nb: false,
+            in_table_head: false,
+            raw: None,
+            image: None,
+            footnote_numbers: Vec::new(),
+            item_fresh: false,
+            last_heading: None,
+        };
+        parser.style = parser.intern(Vec::new());
+        parser
+    }
+
+    fn intern(&mut self, marks: Vec<Mark>) -> u32 {
+        if let Some(&id) = self.style_ids.get(&marks) {
+            return id;
+        }
+        let id = self.styles.len() as u32;
+        let mut hash = 0;
+        let rendered: Vec<RMark> = marks.iter().map(Mark::rendered).collect();
+        for r in &rendered {
+            hash = combine(hash, hash_bytes(3, r.open.as_bytes()));
+        }
+        self.styles.push(Style {
+            marks: marks.clone(),
+            rendered,
+            hash,
+        });
+        self.style_ids.insert(marks, id);
+        id
+    }
+
+    /// Recomputes the style from the open marks (after an out-of-order close).
+    fn restyle(&mut self) {
+        self.flush_run();
+        self.style_stack.clear();
+        let mut style = 0;
+        for k in 0..self.marks.len() {
+            self.style_stack.push(style);
+            let mut set = self.marks[..=k].to_vec();
+            set.sort();
+            set.dedup();
+            style = self.intern(set);
+        }
+        self.style = style;
+    }
+
+    /// Opens a mark. The style it makes is cached per (style, mark): a policy has few.
+    fn push_mark(&mut self, mark: Mark) {
+        self.flush_run();
+        let key = (self.style, mark);
+        let next = match self.transitions.get(&key) {
+            Some(&id) => id,
+            None => {
+                let mut set = self.styles[self.style as usize].marks.clone();
+                set.push(key.1.clone());
+                set.sort();
+                set.dedup();
+                let id = self.intern(set);
+                self.transitions.insert(key.clone(), id);
+                id
+            }
+        };
+        self.marks.push(key.1);
+        self.style_stack.push(self.style);
+        self.style = next;
+    }
+
+    /// Closes the innermost mark matching `pred` (Markdown closes in order; inline HTML
+    /// may not).
+    fn pop_mark(&mut self, pred: impl Fn(&Mark) -> bool) {
+        let Some(pos) = self.marks.iter().rposition(pred) else {
+            return;
+        };
+        self.flush_run();
+        self.marks.remove(pos);
+        if pos == self.marks.len() {
+            self.style = self.style_stack.pop().unwrap_or(0);
+        } else {
+            self.restyle();
+        }
+    }
+
+    fn clear_marks(&mut self) {
+        self.marks.clear();
+        self.style_stack.clear();
+        self.style = 0;
+    }
+
+    /// Footnote numbers as pulldown-cmark's HTML writer gives them: by first appearance of
+    /// the name among references and definitions.
+    fn footnote_number(&mut self, name: &str) -> usize {
+        match self.footnote_numbers.iter().position(|n| n == name) {
+            Some(i) => i + 1,
+            None => {
+                self.footnote_numbers.push(name.to_string());
+                self.footnote_numbers.len()
+            }
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>) {
+        if let Some(image) = self.image.as_mut() {
+            match event {
+                Event::Start(_) => image.3 += 1,
+                Event::End(_) if image.3 > 0 => image.3 -= 1,
+                Event::End(_) => {
+                    self.end_image();
+                }
+                Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => image.2.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => image.2.push(' '),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(raw) = self.raw.as_mut() {
+            match event {
+                Event::Text(t) | Event::Html(t) => raw.1.push_str(&t),
+                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => self.end_raw(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                self.ensure_leaf();
+                self.run.pieces.push(t);
+            }
+            Event::Code(t) => {
+                self.ensure_leaf();
+                self.push_mark(Mark::Code);
+                self.run.pieces.push(t);
+                self.pop_mark(|m| *m == Mark::Code);
+            }
+            Event::InlineHtml(tag) => self.inline_html(&tag),
+            Event::FootnoteReference(name) => {
+                self.ensure_leaf();
+                let number = self.footnote_number(&name).to_string();
+                let sup = Mark::Tag("<sup class=\"footnote-reference\">".to_string());
+                self.push_mark(sup.clone());
+                self.run.pieces.push(CowStr::from(number));
+                self.pop_mark(|m| *m == sup);
+            }
+            Event::SoftBreak => {
+                self.flush_run();
+                self.ws = true;
+            }
+            Event::HardBreak => {
+                self.ensure_leaf();
+                self.push_break();
+            }
+            Event::Rule => {
+                self.close_leaf();
+                self.open_leaf(BlockKind::Rule);
+                self.close_leaf();
+            }
+            Event::Html(raw) => {
+                // Only inside HTML blocks in practice; treat a stray one as an HTML block.
+                self.close_leaf();
+                self.raw = Some((BlockKind::Html, raw.to_string(), String::new()));
+                self.end_raw();
+            }
+            _ => {}
+        }
+    }
+
+    fn inline_html(&mut self, tag: &str) {
+        let name = tag_name(tag).to_ascii_lowercase();
+        match name.as_str() {
+            "br" => {
+                self.ensure_leaf();
+                self.push_break();
+            }
+            "wbr" => {}
+            _ if tag.starts_with("</") => self.pop_mark(|m| match m {
+                Mark::Tag(open) => tag_name(open).eq_ignore_ascii_case(&name),
+                _ => false,
+            }),
+            _ => {
+                self.ensure_leaf();
+                self.push_mark(Mark::Tag(tag.to_string()));
+            }
+        }
+    }
+
+    fn push_break(&mut self) {
+        self.flush_run();
+        self.toks.push(Tok {
+            text: Cow::Borrowed(""),
+            key: BREAK_KEY,
+            ws: self.ws,
+            nb: self.nb,
+            style: self.style,
+            kind: TokKind::Break,
+            aux: 0,
+        });
+        // The page writes a newline after a hard break: the next word is a new word.
+        self.ws = true;
+        self.nb = false;
+    }
+
+    fn start(&mut self, tag: Tag<'a>) {
+        match tag {
+            Tag::Paragraph => {
+                self.close_leaf();
+                self.open_leaf(BlockKind::Paragraph);
+            }
+            Tag::Heading { level, .. } => {
+                self.close_leaf();
+                self.open_leaf(BlockKind::Heading(level as u8));
+            }
+            Tag::BlockQuote(_) => self.open_container(ContainerKind::Quote),
+            Tag::List(start) => {
+                let kind = ContainerKind::List {
+                    ordered: start.is_some(),
+                    start: start.unwrap_or(1),
+                };
+                self.open_container(kind);
+                let id = self.containers.len() as u32 - 1;
+                self.list_items.push((id, 0));
+            }
+            Tag::Item => {
+                let (index, number) = match (self.list_items.last_mut(), self.open.last()) {
+                    (Some((list, next)), _) => {
+                        let index = *next;
+                        *next += 1;
+                        let start = match self.containers.get(*list as usize) {
+                            Some(ContainerKind::List { start, .. }) => *start,
+                            _ => 1,
+                        };
+                        (index, start + u64::from(index))
+                    }
+                    _ => (0, 1),
+                };
+                self.open_container(ContainerKind::Item { index, number });
+                self.item_fresh = true;
+            }
+            Tag::FootnoteDefinition(name) => {
+                self.open_container(ContainerKind::Footnote);
+                let number = self.footnote_number(&name).to_string();
+                self.open_leaf(BlockKind::FootnoteLabel);
+                self.run.pieces.push(CowStr::from(number));
+                self.close_leaf();
+            }
+            Tag::Table(aligns) => self.open_container(ContainerKind::Table { aligns }),
+            Tag::TableHead => {
+                self.in_table_head = true;
+                self.close_leaf();
+                self.open_leaf(BlockKind::TableRow { header: true });
+            }
+            Tag::TableRow => {
+                self.close_leaf();
+                self.open_leaf(BlockKind::TableRow { header: false });
+            }
+            Tag::TableCell => {
+                self.flush_run();
+                self.clear_marks();
+                self.ws = false;
+                self.nb = false;
+                let at = self.toks.len();
+                if let Some(leaf) = self.leaf.as_mut() {
+                    leaf.cells.push(at);
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_leaf();
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.raw = Some((BlockKind::Code, String::new(), info));
+            }
+            Tag::HtmlBlock => {
+                self.close_leaf();
+                self.raw = Some((BlockKind::Html, String::new(), String::new()));
+            }
+            Tag::Emphasis => self.push_mark(Mark::Em),
+            Tag::Strong => self.push_mark(Mark::Strong),
+            Tag::Strikethrough => self.push_mark(Mark::Strike),
+            Tag::Link {
+                dest_url, title, ..
+            } => {
+                self.ensure_leaf();
+                self.push_mark(Mark::Link {
+                    url: dest_url.to_string(),
+                    title: title.to_string(),
+                });
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                self.ensure_leaf();
+                self.flush_run();
+                self.image = Some((dest_url.to_string(), title.to_string(), String::new(), 0));
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableRow => self.close_leaf(),
+            TagEnd::TableHead => {
+                self.close_leaf();
+                self.in_table_head = false;
+            }
+            TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition | TagEnd::Table => {
+                self.close_container()
+            }
+            TagEnd::List(_) => {
+                self.close_container();
+                self.list_items.pop();
+            }
+            TagEnd::Emphasis => self.pop_mark(|m| *m == Mark::Em),
+            TagEnd::Strong => self.pop_mark(|m| *m == Mark::Strong),
+            TagEnd::Strikethrough => self.pop_mark(|m| *m == Mark::Strike),
+            TagEnd::Link => self.pop_mark(|m| matches!(m, Mark::Link { .. })),
+            _ => {}
+        }
+    }
+
+    fn end_image(&mut self) {
+        if let Some((src, title, alt, _)) = self.image.take() {
+            let key = combine(hash_bytes(4, src.as_bytes()), hash_bytes(5, alt.as_bytes()));
+            let aux = self.images.len() as u32;
+            self.images.push(Image { src, title });
+            self.toks.push(Tok {
+                text: Cow::Owned(alt),
+                key,
+                ws: self.ws,
+                nb: self.nb,
+                style: self.style,
+                kind: TokKind::Image,
+                aux,
+            });
+            self.ws = false;
+            self.nb = false;
+        }
+    }
+
+    fn end_raw(&mut self) {
+        if let Some((kind, raw, info)) = self.raw.take() {
+            self.open_leaf(kind);
+            let bag = line_bag(&raw);
+            let fp = combine(u64::from(kind.class()) + 100, hash_bytes(6, raw.as_bytes()));
+            let fp_fmt = combine(fp, hash_bytes(7, info.as_bytes()));
+            self.leaf = None;
+            self.blocks.push(Block {
+                kind,
+                path: self.open.clone(),
+                toks: self.toks.len()..self.toks.len(),
+                cells: vec![self.toks.len()],
+                raw: Cow::Owned(raw),
+                info,
+                fp,
+                fp_fmt,
+                bag,
+                item_start: std::mem::take(&mut self.item_fresh),
+                section: self.last_heading,
+            });
+        }
+    }
+
+    fn open_container(&mut self, kind: ContainerKind) {
+        self.close_leaf();
+        self.containers.push(kind);
+        self.open.push(self.containers.len() as u32 - 1);
+    }
+
+    fn close_container(&mut self) {
+        self.close_leaf();
+        self.item_fresh = false;
+        self.open.pop();
+    }
+
+    /// Inline content outside a paragraph: the text of a tight list item.
+    fn ensure_leaf(&mut self) {
+        if self.leaf.is_none() {
+            self.open_leaf(BlockKind::ItemText);
+        }
+    }
+
+    fn open_leaf(&mut self, kind: BlockKind) {
+        let start = self.toks.len();
+        self.clear_marks();
+        self.ws = false;
+        self.nb = false;
+        // Table rows get their cell starts from `TableCell` events.
+        let cells = if matches!(kind, BlockKind::TableRow { .. }) {
+            Vec::new()
+        } else {
+            vec![start]
+        };
+        self.leaf = Some(Leaf { kind, start, cells });
+    }
+
+    fn flush_run(&mut self) {
+        let pieces = std::mem::take(&mut self.run.pieces);
+        match pieces.len() {
+            0 => {}
+            1 => {
+                for piece in pieces {
+                    match piece {
+                        CowStr::Borrowed(s) => self.tokenize(Text::Borrowed(s)),
+                        other => self.tokenize(Text::Owned(other.to_string())),
+                    }
+                }
+            }
+            _ => {
+                let joined: String = pieces.iter().map(|p| p.as_ref()).collect();
+                self.tokenize(Text::Owned(joined));
+            }
+        }
+    }
+
+    fn tokenize(&mut self, text: Text<'a>) {
+        let (source, borrowed) = match &text {
+            Text::Borrowed(s) => (*s, true),
+            Text::Owned(s) => (s.as_str(), false),
+        };
+        let mut segments = Vec::new();
+        for_each_segment(source, |seg| segments.push(seg));
+        for segment in segments {
+            if segment.chars().all(char::is_whitespace) {
+                self.ws = true;
+                self.nb |= segment.chars().any(is_nb_space);
+                continue;
+            }
+            let kind = if segment.chars().any(char::is_alphanumeric) {
+                TokKind::Word
+            } else {
+                TokKind::Punct
+            };
+            let text: Cow<'a, str> = match (&text, borrowed) {
+                (Text::Borrowed(s), true) => {
+                    // `segment` is a sub-slice of `s`: re-slice to keep the body's lifetime.
+                    let offset = segment.as_ptr() as usize - s.as_ptr() as usize;
+                    Cow::Borrowed(&s[offset..offset + segment.len()])
+                }
+                _ => Cow::Owned(segment.to_string()),
+            };
+            self.toks.push(Tok {
+                key: token_key(&text),
+                text,
+                ws: self.ws,
+                nb: self.nb,
+                style: self.style,
+                kind,
+                aux: 0,
+            });
+            self.ws = false;
+            self.nb = false;
+        }
+    }
+
+    fn close_leaf(&mut self) {
+        self.flush_run();
+        let Some(leaf) = self.leaf.take() else {
+            return;
+        };
+        self.clear_marks();
+        let end = self.toks.len();
+        let toks = &self.toks[leaf.start..end];
+        if toks.is_empty() && leaf.kind == BlockKind::ItemText {
+            return;
+        }
+        let header = matches!(leaf.kind, BlockKind::TableRow { header: true });
+        let class = u64::from(leaf.kind.class());
+        let mut fp = combine(class, u64::from(header) + 2 * leaf.cells.len() as u64);
+        let mut fp_fmt = combine(kind_code(leaf.kind), self.structure_signature());
+        let mut bag = Vec::new();
+        let mut next_cell = 1;
+        for (i, t) in toks.iter().enumerate() {
+            while leaf.cells.get(next_cell) == Some(&(leaf.start + i)) {
+                fp = combine(fp, 0xce11);
+                fp_fmt = combine(fp_fmt, 0xce11);
+                next_cell += 1;
+            }
+            fp = combine(fp, t.key);
+            fp_fmt = combine(fp_fmt, hash_bytes(8, t.text.as_bytes()));
+            // A token glued to the previous word (`we<code>x</code>`) reads differently from
+            // a spaced one: see `words::Ws`.
+            let glued = i > 0
+                && !t.ws
+                && toks[i - 1]
+                    .text
+                    .chars()
+                    .last()
+                    .is_some_and(char::is_alphanumeric)
+                && t.text.chars().next().is_some_and(char::is_alphanumeric);
+            fp_fmt = combine(fp_fmt, u64::from(glued));
+            fp_fmt = combine(fp_fmt, self.styles[t.style as usize].hash ^ u64::from(t.nb));
+            if t.kind == TokKind::Image {
+                let img = &self.images[t.aux as usize];
+                fp_fmt = combine(fp_fmt, hash_bytes(9, img.title.as_bytes()));
+            }
+            if t.kind == TokKind::Word {
+                bag.push(folded_key(&t.text));
+            }
+        }
+        for _ in next_cell..leaf.cells.len() {
+            fp = combine(fp, 0xce11);
+            fp_fmt = combine(fp_fmt, 0xce11);
+        }
+        bag.sort_unstable();
+        let index = self.blocks.len();
+        if matches!(leaf.kind, BlockKind::Heading(_)) {
+            self.last_heading = Some(index);
+        }
+        self.blocks.push(Block {
+            kind: leaf.kind,
+            path: self.open.clone(),
+            toks: leaf.start..end,
+            cells: leaf.cells,
+            raw: Cow::Borrowed(""),
+            info: String::new(),
+            fp,
+            fp_fmt,
+            bag,
+            item_start: std::mem::take(&mut self.item_fresh),
+            section: self.last_heading,
+        });
+    }
+
+    /// What of the containers shows on the page: list kinds (and a list's start number on its
+    /// first item), quotes, tables. Ids are left out: they differ between documents.
+    fn structure_signature(&self) -> u64 {
+        let mut h = 0;
+        for &id in &self.open {
+            let kind = &self.containers[id as usize];
+            h = combine(h, u64::from(kind.class()));
+            match kind {
+                ContainerKind::List { ordered, start } => {
+                    h = combine(h, u64::from(*ordered));
+                    let first_item = self.item_fresh
+                        && self
+                            .open
+                            .last()
+                            .map(|&last| {
+                                matches!(
+                                    self.containers[last as usize],
+                                    ContainerKind::Item { index: 0, .. }
+                                )
+                            })
+                            .unwrap_or(false);
+                    // Only a non-default start is shown: reordering items must not make
+                    // the new first item look changed.
+                    if *ordered && first_item && *start != 1 {
+                        h = combine(h, *start);
+                    }
+                }
+                ContainerKind::Item { .. } => {}
+                _ => {}
+            }
+        }
+        h
+    }
+
+    fn finish(mut self) -> Document<'a> {
+        self.end_image();
+        self.close_leaf();
+        self.end_raw();
+        Document {
+            toks: self.toks,
+            blocks: self.blocks,
+            containers: self.containers,
+            styles: self.styles,
+            images: self.images,
+        }
+    }
+}
+
+enum Text<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+fn kind_code(kind: BlockKind) -> u64 {
+    match kind {
+        BlockKind::Heading(level) => 10 + u64::from(level),
+        BlockKind::TableRow { header } => 20 + u64::from(header),
+        other => u64::from(other.class()),
+    }
+}
+
+/// Similarity bag of a code or HTML block: its non-blank lines.
+fn line_bag(raw: &str) -> Vec<u64> {
+    let mut bag: Vec<u64> = raw
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| hash_bytes(10, l.as_bytes()))
+        .collect();
+    bag.sort_unstable();
+    bag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(doc: &Document<'_>, b: usize) -> Vec<String> {
+        doc.block_toks(b)
+            .iter()
+            .map(|t| t.text.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn numbers_and_possessives_stay_whole_and_punctuation_splits() {
+        let doc = Document::parse("The fee is $35,000,000 for HexGen's 3.5 plans.");
+        assert_eq!(
+            texts(&doc, 0),
+            [
+                "The",
+                "fee",
+                "is",
+                "$",
+                "35,000,000",
+                "for",
+                "HexGen's",
+                "3.5",
+                "plans",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn typographic_quotes_share_a_key_but_case_does_not() {
+        assert_eq!(token_key("HexGen's"), token_key("HexGen\u{2019}s"));
+        assert_eq!(token_key("\""), token_key("\u{201c}"));
+        assert_ne!(token_key("Data"), token_key("data"));
+        assert_ne!(token_key("-"), token_key("\u{2013}"));
+        // NFC: a decomposed é equals the composed one.
+        assert_eq!(token_key("caf\u{e9}"), token_key("cafe\u{301}"));
+    }
+
+    #[test]
+    fn cjk_is_one_token_per_character_without_spaces() {
+        let doc = Document::parse("我们不会使用");
+        let toks = doc.block_toks(0);
+        assert_eq!(toks.len(), 6);
+        assert!(toks.iter().all(|t| !t.ws));
+    }
+
+    #[test]
+    fn rewrapping_and_bullets_do_not_change_fingerprints() {
+        let a = Document::parse("- We collect only what we need to run the\n  Service for you.\n");
+        let b = Document::parse("* We collect only what we need\n  to run the Service for you.\n");
+        assert_eq!(a.blocks[0].fp, b.blocks[0].fp);
+        assert_eq!(a.blocks[0].fp_fmt, b.blocks[0].fp_fmt);
+    }
+
+    #[test]
+    fn emphasis_order_is_canonical_and_formatting_changes_fp_fmt_only() {
+        let a = Document::parse("**_x_** y");
+        let b = Document::parse("_**x**_ y");
+        let c = Document::parse("x y");
+        assert_eq!(a.blocks[0].fp_fmt, b.blocks[0].fp_fmt);
+        assert_eq!(a.blocks[0].fp, c.blocks[0].fp);
+        assert_ne!(a.blocks[0].fp_fmt, c.blocks[0].fp_fmt);
+    }
+
+    #[test]
+    fn tight_items_nested_lists_and_tables_make_leaves() {
+        let doc = Document::parse("- a\n  - b\n- c\n\n| h | i |\n|---|---|\n| 1 | 2 |\n");
+        let kinds: Vec<BlockKind> = doc.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                BlockKind::ItemText,
+                BlockKind::ItemText,
+                BlockKind::ItemText,
+                BlockKind::TableRow { header: true },
+                BlockKind::TableRow { header: false }
+            ]
+        );
+        assert_eq!(doc.blocks[1].path.len(), 4);
+        assert_eq!(doc.blocks[4].cells.len(), 2);
+    }
+
+    #[test]
+    fn ascii_fast_path_segments_like_uax29() {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> = "aZ09_:,;.'  \t\r\n$-\"*<&".chars().collect();
+        proptest!(ProptestConfig::with_cases(2000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            let mut fast = Vec::new();
+            for_each_segment(&text, |s| fast.push(s));
+            let slow: Vec<&str> = text.split_word_bounds().collect();
+            prop_assert_eq!(fast, slow, "{:?}", text);
+        });
+    }
+
+    #[test]
+    fn folded_keys_ignore_case() {
+        assert_eq!(folded_key("Data"), folded_key("data"));
+        assert_eq!(folded_key("DATA"), folded_key("data"));
+    }
+
+    #[test]
+    fn escapes_are_joined_before_segmenting() {
+        let doc = Document::parse("don\\'t");
+        assert_eq!(texts(&doc, 0), ["don't"]);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_like_the_page() {
+        let doc = Document::parse("A[^b] B[^a].\n\n[^a]: first\n[^b]: second\n");
+        assert_eq!(texts(&doc, 0), ["A", "1", "B", "2", "."]);
+        assert_eq!(doc.blocks[1].kind, BlockKind::FootnoteLabel);
+        assert_eq!(texts(&doc, 1), ["2"]);
+    }
+}
