@@ -118,10 +118,12 @@ impl I18n {
             }
             let files = sources.get(locale).map(Vec::as_slice).unwrap_or_default();
             let display = files.last().map_or_else(String::new, |f| f.path.clone());
+            // A language may have fewer plural forms (`_one`) than the
+            // default one, as long as it has `_other`.
             let missing: Vec<&str> = reference_keys
                 .iter()
                 .copied()
-                .filter(|k| !strings.map.contains_key(*k))
+                .filter(|k| !strings.map.contains_key(*k) && !is_plural_sibling(k, &strings.map))
                 .collect();
             if !missing.is_empty() {
                 diagnostics.push(
@@ -139,11 +141,9 @@ impl I18n {
                     .help(format!("add the keys with their translation; see i18n/{}.yaml", self.default_locale)),
                 );
             }
-            for key in strings
-                .map
-                .keys()
-                .filter(|k| !reference.map.contains_key(*k))
-            {
+            for key in strings.map.keys().filter(|k| {
+                !reference.map.contains_key(*k) && !is_plural_sibling(k, &reference.map)
+            }) {
                 let help = match did_you_mean(key, &reference_keys) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
@@ -183,6 +183,26 @@ impl I18n {
                     .and_then(|s| s.map.get(key))
             })
             .map(String::as_str)
+    }
+
+    /// A string for a count, by the plural rules of `locale`: the
+    /// `<key>_<category>` string (`words_added_one`, `words_added_other`;
+    /// Arabic also has `_zero`, `_two`, `_few`, `_many`), else `<key>_other`,
+    /// else `<key>`; in `locale`, else in the default locale.
+    pub fn plural(&self, locale: &str, key: &str, count: u64) -> Option<&str> {
+        let category = plural_category(locale, count);
+        let candidates = [
+            format!("{key}_{category}"),
+            format!("{key}_other"),
+            key.to_string(),
+        ];
+        [locale, self.default_locale.as_str()].iter().find_map(|l| {
+            let strings = self.strings(l)?;
+            candidates
+                .iter()
+                .find_map(|k| strings.map.get(k))
+                .map(String::as_str)
+        })
     }
 
     /// A string with its `{name}` placeholders filled.
@@ -231,6 +251,46 @@ impl I18n {
         }
         out
     }
+}
+
+/// The CLDR plural category of a count in a language (integers only).
+pub fn plural_category(locale: &str, n: u64) -> &'static str {
+    match locale.split('-').next().unwrap_or(locale) {
+        "ar" => match n {
+            0 => "zero",
+            1 => "one",
+            2 => "two",
+            _ if (3..=10).contains(&(n % 100)) => "few",
+            _ if (11..=99).contains(&(n % 100)) => "many",
+            _ => "other",
+        },
+        "fr" | "pt" => {
+            if n <= 1 {
+                "one"
+            } else {
+                "other"
+            }
+        }
+        "ja" | "zh" | "ko" => "other",
+        _ => {
+            if n == 1 {
+                "one"
+            } else {
+                "other"
+            }
+        }
+    }
+}
+
+/// A key's plural siblings count as known keys: `x_few` is fine wherever
+/// `x_other` is.
+fn is_plural_sibling(key: &str, known: &BTreeMap<String, String>) -> bool {
+    ["_zero", "_one", "_two", "_few", "_many", "_other"]
+        .iter()
+        .any(|suffix| {
+            key.strip_suffix(suffix)
+                .is_some_and(|base| known.contains_key(&format!("{base}_other")))
+        })
 }
 
 /// Scripts written right to left, for locales whose theme file says nothing.

@@ -474,6 +474,27 @@ fn localize_link<'a>(dest: CowStr<'a>, links: LinkContext<'_>) -> CowStr<'a> {
     }
 }
 
+/// Applies [`localize_link`] to every `href="…"` of HTML we wrote (the
+/// redline renders links as the source has them; a compare page keeps them
+/// in its reader's language, as the version pages do). Our HTML escapes
+/// every text, so `href="` only occurs in markup.
+pub fn localize_hrefs(html: &str, links: LinkContext<'_>) -> String {
+    if links.locale_prefix.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find("href=\"") {
+        let (before, after) = rest.split_at(start + 6);
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        out.push_str(&localize_link(CowStr::from(&after[..end]), links));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The text of inline events, as a reader sees it.
 pub fn plain_text(events: &[Event<'_>]) -> String {
     let mut text = String::new();
@@ -697,6 +718,20 @@ mod tests {
         assert!(r.html.contains("href=\"/other/\""));
         assert!(r.html.contains("href=\"#x\""));
         assert!(r.html.contains("href=\"https://e.test/terms/\""));
+    }
+
+    #[test]
+    fn hrefs_in_written_html_are_localized() {
+        let slugs = vec!["terms".to_string()];
+        let links = LinkContext {
+            locale_prefix: "/de",
+            policy_slugs: &slugs,
+        };
+        let html = r##"<a href="/terms/#x">/terms/</a> <a href="/shop/">s</a> <a href="#y">y</a>"##;
+        assert_eq!(
+            localize_hrefs(html, links),
+            r##"<a href="/de/terms/#x">/terms/</a> <a href="/shop/">s</a> <a href="#y">y</a>"##
+        );
     }
 
     #[test]

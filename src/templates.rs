@@ -152,7 +152,13 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
         "t",
         move |state: &State, key: &str, kwargs: Kwargs| -> Result<Value, Error> {
             let locale = page_locale(state)?;
-            let template = strings.get(&locale, key).ok_or_else(|| {
+            // With `count=n`, the string follows the language's plural rules.
+            let count: Option<u64> = kwargs.get("count").ok();
+            let found = match count {
+                Some(n) => strings.plural(&locale, key, n),
+                None => strings.get(&locale, key),
+            };
+            let template = found.ok_or_else(|| {
                 Error::new(
                     ErrorKind::UndefinedError,
                     format!("the interface string `{key}` is not in the theme's i18n files"),

@@ -186,7 +186,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         sbs.push_str("</div>\n</div>\n");
         Redline {
             inline_html: self.inline,
-            side_by_side_html: sbs,
+            side_by_side_html: prefix_ids(&sbs),
             summary: self.summary,
         }
     }
@@ -1373,6 +1373,27 @@ impl<'d, 'a> Renderer<'d, 'a> {
             });
         }
     }
+}
+
+/// Prefix of the ids in the side-by-side view, so that both views can be
+/// on one page (the compare page switches between them with CSS).
+pub const SIDE_BY_SIDE_ID_PREFIX: &str = "sbs-";
+
+/// Gives the side-by-side view's change and move ids (and the links to
+/// them) their own prefix. All text in the view is escaped, so ` id="` and
+/// `href="#` only occur in the markup written here.
+fn prefix_ids(html: &str) -> String {
+    let mut out = html.to_string();
+    for (from, to) in [
+        (" id=\"c", " id=\"sbs-c"),
+        (" id=\"mt-", " id=\"sbs-mt-"),
+        (" id=\"mf-", " id=\"sbs-mf-"),
+        ("href=\"#mt-", "href=\"#sbs-mt-"),
+        ("href=\"#mf-", "href=\"#sbs-mf-"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
 }
 
 /// Placeholder for a row that exists on the other side only.

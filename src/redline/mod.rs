@@ -39,6 +39,7 @@ mod patience;
 mod words;
 
 pub use doc::Document;
+pub use html::SIDE_BY_SIDE_ID_PREFIX;
 
 /// Thresholds and work bounds (REDLINE.md A.3).
 #[derive(Debug, Clone, PartialEq)]

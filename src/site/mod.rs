@@ -2,6 +2,7 @@
 //! what each shows (views), and their rendering. Nothing here touches the
 //! disk; `output` writes what this returns.
 
+pub mod compare;
 pub mod feeds;
 pub mod json;
 pub mod notices;
@@ -190,14 +191,27 @@ impl<'a> Build<'a> {
     pub fn changed_sections(
         &self,
     ) -> impl Fn(&Timeline<'_>, crate::model::Entry<'_>, &str) -> Vec<String> + Sync + '_ {
-        |_timeline, _entry, _locale| Vec::new()
+        |timeline, entry, locale| {
+            let Some(summary) = compare::summary_against_previous(self, timeline, entry, locale)
+            else {
+                return Vec::new();
+            };
+            let mut sections: Vec<String> = Vec::new();
+            for change in summary.changes {
+                if !change.section.is_empty() && !sections.contains(&change.section) {
+                    sections.push(change.section);
+                }
+            }
+            sections
+        }
     }
 
     /// Renders the whole site into memory.
     pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let plan = pages::plan(self);
-        let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
+        let mut rendered: Vec<Result<OutputFile, Diagnostic>> = plan
             .par_iter()
+            .filter(|page| !matches!(page.kind, pages::Kind::Compare { .. }))
             .map(|page| {
                 pages::render(self, page).map(|bytes| OutputFile {
                     path: urls::output_path(&page.url),
@@ -205,6 +219,13 @@ impl<'a> Build<'a> {
                 })
             })
             .collect();
+        let units = compare::units(self);
+        rendered.extend(
+            units
+                .par_iter()
+                .flat_map_iter(|unit| compare::render_unit(self, unit))
+                .collect::<Vec<_>>(),
+        );
         let mut files = Vec::with_capacity(rendered.len() + self.assets.len() + 2);
         let mut errors = Vec::new();
         for result in rendered {

@@ -37,6 +37,12 @@ pub enum Kind {
     },
     /// `/changes/`: every policy's changes.
     SiteChanges,
+    /// `/<policy>/compare/<old>...<new>/`: a redline (see `compare`).
+    Compare {
+        policy: usize,
+        old: VersionId,
+        new: VersionId,
+    },
     NotFound,
 }
 
@@ -48,6 +54,7 @@ impl Kind {
             Kind::Version { .. } => "version",
             Kind::Changes { .. } => "changes",
             Kind::SiteChanges => "site-changes",
+            Kind::Compare { .. } => "compare",
             Kind::NotFound => "404",
         }
     }
@@ -57,6 +64,7 @@ impl Kind {
             Kind::Portal => "portal.html",
             Kind::Policy { .. } | Kind::Version { .. } => "policy.html",
             Kind::Changes { .. } | Kind::SiteChanges => "changes.html",
+            Kind::Compare { .. } => "compare.html",
             Kind::NotFound => "404.html",
         }
     }
@@ -76,6 +84,9 @@ pub fn plan(build: &Build<'_>) -> Vec<Page> {
         }
         if !timeline.entries.is_empty() {
             kinds.push(Kind::Changes { policy });
+        }
+        for (old, new) in super::compare::pairs(timeline) {
+            kinds.push(Kind::Compare { policy, old, new });
         }
         for entry in &timeline.entries {
             kinds.push(Kind::Version {
@@ -108,6 +119,9 @@ pub fn url_of(build: &Build<'_>, kind: Kind, locale: &str) -> String {
         }
         Kind::Changes { policy } => urls.changes(locale, &build.site.policies[policy].slug),
         Kind::SiteChanges => urls.site_changes(locale),
+        Kind::Compare { policy, old, new } => {
+            urls.compare(locale, &build.site.policies[policy].slug, old, new)
+        }
         Kind::NotFound => urls.not_found(locale),
     }
 }
@@ -123,6 +137,11 @@ pub fn translated(build: &Build<'_>, kind: Kind, locale: &str) -> bool {
         Kind::Version { policy, version } => build.timelines[policy]
             .get(version)
             .is_some_and(|e| e.version.text(locale).is_some()),
+        Kind::Compare { policy, old, new } => [old, new].iter().all(|id| {
+            build.timelines[policy]
+                .get(*id)
+                .is_some_and(|e| e.version.text(locale).is_some())
+        }),
     }
 }
 
@@ -161,6 +180,9 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         }
         Kind::Changes { policy } => render_changes(build, page, Some(policy))?,
         Kind::SiteChanges => render_changes(build, page, None)?,
+        // Compare pages are rendered in groups that share parsed texts
+        // (`compare::render_unit`), never one by one.
+        Kind::Compare { .. } => String::new(),
         Kind::NotFound => {
             let view = NotFoundPage {
                 policies: policy_cards(build, &page.locale),
@@ -193,7 +215,7 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
     Ok(html.into_bytes())
 }
 
-fn context<P: serde::Serialize>(page: &Page, layout: Layout, view: P) -> Context<P> {
+pub(super) fn context<P: serde::Serialize>(page: &Page, layout: Layout, view: P) -> Context<P> {
     Context {
         lang: page.locale.clone(),
         layout,
@@ -202,13 +224,14 @@ fn context<P: serde::Serialize>(page: &Page, layout: Layout, view: P) -> Context
 }
 
 /// The layout of a page.
-fn layout(build: &Build<'_>, page: &Page, title: String, description: String) -> Layout {
+pub(super) fn layout(build: &Build<'_>, page: &Page, title: String, description: String) -> Layout {
     let config = &build.site.config;
     let i18n = &build.i18n;
     let active_policy = match page.kind {
-        Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy } => {
-            Some(policy)
-        }
+        Kind::Policy { policy }
+        | Kind::Version { policy, .. }
+        | Kind::Changes { policy }
+        | Kind::Compare { policy, .. } => Some(policy),
         _ => None,
     };
     let nav = build

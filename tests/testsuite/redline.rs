@@ -442,8 +442,13 @@ mod judge {
                 "J6 {what}: {} not in the inline view",
                 c.id
             );
+            let side = format!(
+                "id=\"{}{}\"",
+                legalsite::redline::SIDE_BY_SIDE_ID_PREFIX,
+                c.id
+            );
             assert!(
-                r.side_by_side_html.contains(&needle),
+                r.side_by_side_html.contains(&side),
                 "J6 {what}: {} not side by side",
                 c.id
             );
@@ -806,7 +811,9 @@ fn side_by_side_rows_line_up() {
     // The change id is on the new cell, as in the inline view.
     let id = &r.summary.changes[0].id;
     let new_col = h.find("policy-text-new").unwrap();
-    assert!(h.find(&format!("id=\"{id}\"")).unwrap() > new_col);
+    // With its own prefix, so both views can share one page.
+    assert!(h.find(&format!("id=\"sbs-{id}\"")).unwrap() > new_col);
+    assert!(!h.contains(&format!("id=\"{id}\"")));
     assert!(!h.contains("<script") && !h.contains("onclick"));
 }
 

@@ -1,0 +1,424 @@
+//! Compare pages (`/<policy>/compare/<old>...<new>/`): which pairs get one,
+//! in which language each page compares, and their rendering.
+//!
+//! Work is grouped by policy and text language: each version's text is
+//! parsed for the redline once, and every pair it belongs to reuses it.
+//! A reader whose language lacks a version reads the comparison of the
+//! prevailing texts; that redline is computed once and shown in every such
+//! language.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use serde::Serialize;
+
+use super::pages::{self, Kind, Page, iso};
+use super::views::*;
+use super::{Build, OutputFile};
+use crate::diag::Diagnostic;
+use crate::i18n::I18n;
+use crate::markdown::{self, LinkContext};
+use crate::model::{Entry, Status, Timeline, Version, VersionId};
+use crate::redline::{self, Document, Labels, Redline, RedlineConfig};
+
+/// The pairs of versions of a policy that have a compare page: every
+/// consecutive pair, every version against the current one, and the
+/// current against each upcoming one. Sorted, each once.
+pub fn pairs(timeline: &Timeline<'_>) -> Vec<(VersionId, VersionId)> {
+    let mut pairs = Vec::new();
+    for window in timeline.entries.windows(2) {
+        pairs.push((window[0].version.id, window[1].version.id));
+    }
+    if let Some(current) = timeline.current() {
+        for entry in &timeline.entries {
+            let id = entry.version.id;
+            if id == current.version.id || entry.status == Status::Draft && id < current.version.id
+            {
+                continue;
+            }
+            pairs.push(if id < current.version.id {
+                (id, current.version.id)
+            } else {
+                (current.version.id, id)
+            });
+        }
+    }
+    pairs.sort();
+    pairs.dedup();
+    pairs
+}
+
+/// The language whose texts a compare page in `locale` compares: the
+/// reader's, when both versions are translated; else the prevailing
+/// language (or the default one, which every version has).
+pub fn text_language(
+    build: &Build<'_>,
+    old: &Version,
+    new: &Version,
+    locale: &str,
+) -> Option<String> {
+    let config = &build.site.config;
+    [
+        locale,
+        config.prevailing_locale.as_str(),
+        config.default_locale.as_str(),
+    ]
+    .into_iter()
+    .find(|l| old.text(l).is_some() && new.text(l).is_some())
+    .map(str::to_string)
+}
+
+/// The redline's words (screen-reader cues, notes, badges) in a language.
+pub fn labels(i18n: &I18n, locale: &str) -> Labels {
+    let mut labels = Labels::english();
+    let fields: [(&str, &mut String); 39] = [
+        ("deleted", &mut labels.deleted),
+        ("inserted", &mut labels.inserted),
+        ("end_of_change", &mut labels.end_of_change),
+        ("moved_away", &mut labels.moved_away),
+        ("moved_here", &mut labels.moved_here),
+        ("moved_to", &mut labels.moved_to),
+        ("moved_from", &mut labels.moved_from),
+        ("moved_to_item", &mut labels.moved_to_item),
+        ("moved_from_item", &mut labels.moved_from_item),
+        ("moved_to_after", &mut labels.moved_to_after),
+        ("moved_from_after", &mut labels.moved_from_after),
+        ("moved_to_start", &mut labels.moved_to_start),
+        ("moved_from_start", &mut labels.moved_from_start),
+        ("paragraph_split", &mut labels.paragraph_split),
+        ("paragraph_merged", &mut labels.paragraph_merged),
+        ("style_added", &mut labels.style_added),
+        ("style_removed", &mut labels.style_removed),
+        ("bold", &mut labels.bold),
+        ("italic", &mut labels.italic),
+        ("strikethrough", &mut labels.strikethrough),
+        ("code", &mut labels.code),
+        ("markup", &mut labels.markup),
+        ("link_added", &mut labels.link_added),
+        ("link_removed", &mut labels.link_removed),
+        ("link_changed", &mut labels.link_changed),
+        ("typography", &mut labels.typography),
+        ("heading_level", &mut labels.heading_level),
+        ("structure_changed", &mut labels.structure_changed),
+        ("paragraph", &mut labels.paragraph),
+        ("list_item", &mut labels.list_item),
+        ("numbered_list_item", &mut labels.numbered_list_item),
+        ("list_start", &mut labels.list_start),
+        ("quoted", &mut labels.quoted),
+        ("nesting_changed", &mut labels.nesting_changed),
+        ("rule_added", &mut labels.rule_added),
+        ("rule_removed", &mut labels.rule_removed),
+        ("html_changed", &mut labels.html_changed),
+        ("no_changes", &mut labels.no_changes),
+        ("first_version", &mut labels.first_version),
+    ];
+    for (key, field) in fields {
+        if let Some(text) = i18n.get(locale, &format!("rl_{key}")) {
+            *field = text.to_string();
+        }
+    }
+    labels
+}
+
+/// Two versions, older first.
+type Pair = (VersionId, VersionId);
+
+/// One unit of work: a policy's compare pages whose texts are in one
+/// language, with the page locales that show each pair.
+#[derive(Debug)]
+pub struct Unit {
+    pub policy: usize,
+    pub language: String,
+    pub pairs: Vec<((VersionId, VersionId), Vec<String>)>,
+}
+
+/// The units of a build, in a stable order.
+pub fn units(build: &Build<'_>) -> Vec<Unit> {
+    let mut units: BTreeMap<(usize, String), BTreeMap<Pair, Vec<String>>> = BTreeMap::new();
+    for (policy, timeline) in build.timelines.iter().enumerate() {
+        for (old, new) in pairs(timeline) {
+            let (Some(o), Some(n)) = (timeline.get(old), timeline.get(new)) else {
+                continue;
+            };
+            for locale in &build.site.config.locales {
+                if let Some(language) = text_language(build, o.version, n.version, locale) {
+                    units
+                        .entry((policy, language))
+                        .or_default()
+                        .entry((old, new))
+                        .or_default()
+                        .push(locale.clone());
+                }
+            }
+        }
+    }
+    units
+        .into_iter()
+        .map(|((policy, language), pairs)| Unit {
+            policy,
+            language,
+            pairs: pairs.into_iter().collect(),
+        })
+        .collect()
+}
+
+/// Renders a unit's compare pages: each text parsed once, each redline
+/// computed once, one page per locale that shows it.
+pub fn render_unit(build: &Build<'_>, unit: &Unit) -> Vec<Result<OutputFile, Diagnostic>> {
+    let timeline = &build.timelines[unit.policy];
+    let mut documents: BTreeMap<VersionId, Document<'_>> = BTreeMap::new();
+    let config = RedlineConfig::default();
+    let labels = labels(&build.i18n, &unit.language);
+    let mut files = Vec::new();
+    for ((old, new), locales) in &unit.pairs {
+        let (Some(o), Some(n)) = (timeline.get(*old), timeline.get(*new)) else {
+            continue;
+        };
+        for entry in [o, n] {
+            if let (false, Some(text)) = (
+                documents.contains_key(&entry.version.id),
+                entry.version.text(&unit.language),
+            ) {
+                documents.insert(entry.version.id, Document::parse(text.body()));
+            }
+        }
+        let (Some(old_doc), Some(new_doc)) = (documents.get(old), documents.get(new)) else {
+            continue;
+        };
+        let redline = redline::compare(old_doc, new_doc, &config, &labels);
+        for locale in locales {
+            let page = Page {
+                kind: Kind::Compare {
+                    policy: unit.policy,
+                    old: *old,
+                    new: *new,
+                },
+                locale: locale.clone(),
+                url: build
+                    .urls
+                    .compare(locale, &timeline.policy.slug, *old, *new),
+            };
+            let html = render_page(build, &page, timeline, (o, n), &unit.language, &redline);
+            files.push(html.map(|html| OutputFile {
+                path: super::urls::output_path(&page.url),
+                bytes: html.into_bytes(),
+            }));
+        }
+        // Versions no later pair needs are dropped as the unit moves on.
+        let still_needed = |id: VersionId| {
+            unit.pairs
+                .iter()
+                .any(|((a, b), _)| (*a, *b) > (*old, *new) && (*a == id || *b == id))
+        };
+        documents.retain(|id, _| still_needed(*id));
+    }
+    files
+}
+
+/// The summary of the redline between a version and the one before it, in
+/// a page locale's text language (for notices).
+pub fn summary_against_previous(
+    build: &Build<'_>,
+    timeline: &Timeline<'_>,
+    entry: Entry<'_>,
+    locale: &str,
+) -> Option<redline::Summary> {
+    let previous = timeline.previous(entry.version.id)?;
+    let language = text_language(build, previous.version, entry.version, locale)?;
+    let old = Document::parse(previous.version.text(&language)?.body());
+    let new = Document::parse(entry.version.text(&language)?.body());
+    let labels = labels(&build.i18n, &language);
+    Some(redline::compare(&old, &new, &RedlineConfig::default(), &labels).summary)
+}
+
+/// A side of a comparison.
+#[derive(Debug, Serialize)]
+struct Side {
+    id: String,
+    effective: String,
+    status: &'static str,
+    url: String,
+}
+
+/// The summary, with what the template needs to link each change.
+#[derive(Debug, Serialize)]
+struct SummaryView {
+    identical_text: bool,
+    words_added: usize,
+    words_removed: usize,
+    words_moved: usize,
+    formatting_changes: usize,
+    typography_changes: usize,
+    sections_changed: usize,
+    changes: Vec<ChangeView>,
+}
+
+#[derive(Debug, Serialize)]
+struct ChangeView {
+    id: String,
+    section: String,
+    kind: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ComparePage {
+    policy: PolicyRef,
+    old: Side,
+    new: Side,
+    summary: SummaryView,
+    inline_html: Value,
+    side_by_side_html: Value,
+    /// Language and direction of the compared texts.
+    text_lang: String,
+    text_dir: &'static str,
+    /// The reader's language lacks one of the versions: the name of the
+    /// language shown instead.
+    fallback: Option<String>,
+    /// On translated comparisons: the prevailing language's comparison.
+    prevailing: Option<Prevailing>,
+    /// Other comparisons of the policy that involve one of these versions.
+    related: Vec<Link>,
+}
+
+fn render_page(
+    build: &Build<'_>,
+    page: &Page,
+    timeline: &Timeline<'_>,
+    (old, new): (Entry<'_>, Entry<'_>),
+    language: &str,
+    redline: &Redline,
+) -> Result<String, Diagnostic> {
+    let locale = page.locale.as_str();
+    let slug = &timeline.policy.slug;
+    let urls = &build.urls;
+    let config = &build.site.config;
+    let title = new
+        .version
+        .text(language)
+        .map_or_else(|| slug.clone(), |t| t.front.title.clone());
+    let side = |entry: Entry<'_>| Side {
+        id: entry.version.id.to_string(),
+        effective: iso(entry.version.effective()),
+        status: entry.status.as_str(),
+        url: urls.version(locale, slug, entry.version.id),
+    };
+    let summary = &redline.summary;
+    let prefix = urls.prefix(locale);
+    let links = LinkContext {
+        locale_prefix: &prefix,
+        policy_slugs: &build.policy_slugs,
+    };
+    let view = ComparePage {
+        policy: PolicyRef {
+            slug: slug.clone(),
+            title: title.clone(),
+            url: urls.policy(locale, slug),
+            changes_url: urls.changes(locale, slug),
+            feed_url: urls.policy_feed(locale, slug),
+        },
+        old: side(old),
+        new: side(new),
+        summary: SummaryView {
+            identical_text: summary.identical_text,
+            words_added: summary.words_added,
+            words_removed: summary.words_removed,
+            words_moved: summary.words_moved,
+            formatting_changes: summary.formatting_changes,
+            typography_changes: summary.typography_changes,
+            sections_changed: summary.sections_changed,
+            changes: change_list(summary),
+        },
+        inline_html: Value::from_safe_string(markdown::localize_hrefs(&redline.inline_html, links)),
+        side_by_side_html: Value::from_safe_string(markdown::localize_hrefs(
+            &redline.side_by_side_html,
+            links,
+        )),
+        text_lang: language.to_string(),
+        text_dir: build.i18n.dir(language),
+        fallback: (language != locale).then(|| build.i18n.language_name_in(locale, language)),
+        prevailing: (language == locale
+            && locale != config.prevailing_locale
+            && text_language(build, old.version, new.version, &config.prevailing_locale)
+                .as_deref()
+                == Some(config.prevailing_locale.as_str()))
+        .then(|| Prevailing {
+            language: build
+                .i18n
+                .language_name_in(locale, &config.prevailing_locale),
+            locale: config.prevailing_locale.clone(),
+            url: urls.compare(
+                &config.prevailing_locale,
+                slug,
+                old.version.id,
+                new.version.id,
+            ),
+        }),
+        related: related(build, timeline, (old, new), locale),
+    };
+    let page_title = build
+        .i18n
+        .text(locale, "compare_title", &[("title", &title)])
+        .unwrap_or_else(|| title.clone());
+    let mut layout = pages::layout(build, page, page_title, String::new());
+    layout.feeds.push(Link {
+        title: view.policy.title.clone(),
+        href: view.policy.feed_url.clone(),
+    });
+    build
+        .templates
+        .render("compare.html", pages::context(page, layout, view))
+}
+
+/// The summary's list of changes: consecutive changes of one kind in one
+/// section (the paragraphs of an added section) are one entry, linked to
+/// the first.
+fn change_list(summary: &redline::Summary) -> Vec<ChangeView> {
+    let mut list: Vec<ChangeView> = Vec::new();
+    for change in &summary.changes {
+        let kind = serde_json::to_value(change.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if list
+            .last()
+            .is_some_and(|last| last.section == change.section && last.kind == kind)
+        {
+            continue;
+        }
+        list.push(ChangeView {
+            id: change.id.clone(),
+            section: change.section.clone(),
+            kind,
+        });
+    }
+    list
+}
+
+/// Other comparisons with the same versions: the previous step and the
+/// comparison with the version in effect.
+fn related(
+    build: &Build<'_>,
+    timeline: &Timeline<'_>,
+    (old, new): (Entry<'_>, Entry<'_>),
+    locale: &str,
+) -> Vec<Link> {
+    let slug = &timeline.policy.slug;
+    let all = pairs(timeline);
+    let mut links = Vec::new();
+    for (a, b) in all {
+        if (a, b) == (old.version.id, new.version.id)
+            || !(a == new.version.id
+                || b == new.version.id
+                || a == old.version.id
+                || b == old.version.id)
+        {
+            continue;
+        }
+        let date = |id: VersionId| build.i18n.format_date(locale, id.date);
+        links.push(Link {
+            title: format!("{} → {}", date(a), date(b)),
+            href: build.urls.compare(locale, slug, a, b),
+        });
+    }
+    links
+}
