@@ -12,12 +12,12 @@ use rayon::prelude::*;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::markdown::{self, InlineHtml};
 use crate::model::{Site, Text};
-use crate::site::OutputFile;
+use crate::site::PageIndex;
 use crate::site::urls::Urls;
 
 /// Every lint of every text of the site.
-pub fn run(site: &Site, files: &[OutputFile], base_url: &str) -> Vec<Diagnostic> {
-    let pages = Pages::index(files);
+pub fn run(site: &Site, index: &PageIndex, base_url: &str) -> Vec<Diagnostic> {
+    let pages = Pages { index };
     let urls = Urls::new(&site.config, base_url);
     let slugs = site.policy_slugs();
     let mut jobs: Vec<LintJob<'_>> = Vec::new();
@@ -80,62 +80,22 @@ struct LintJob<'a> {
     source: Option<&'a Text>,
 }
 
-/// The built pages and the ids each defines, for link checks.
-struct Pages {
-    /// URL path (`/de/terms/`, `/sitemap.xml`) → ids on that page.
-    ids: BTreeMap<String, BTreeSet<String>>,
+/// The built pages, for link checks.
+struct Pages<'i> {
+    index: &'i PageIndex,
 }
 
-impl Pages {
-    fn index(files: &[OutputFile]) -> Pages {
-        let mut ids = BTreeMap::new();
-        for file in files {
-            let url = match file.path.strip_suffix("index.html") {
-                Some(dir) => format!("/{dir}"),
-                None => format!("/{}", file.path),
-            };
-            let found = if file.path.ends_with(".html") {
-                element_ids(&String::from_utf8_lossy(&file.bytes))
-            } else {
-                BTreeSet::new()
-            };
-            ids.insert(url, found);
-        }
-        Pages { ids }
-    }
-
-    /// The ids of the page at `path`, accepting `/terms` for `/terms/`.
-    fn get(&self, path: &str) -> Option<&BTreeSet<String>> {
-        self.ids
+impl Pages<'_> {
+    /// Whether a page exists at `path` (accepting `/terms` for `/terms/`),
+    /// and its ids when they were indexed.
+    fn get(&self, path: &str) -> Option<Option<&BTreeSet<String>>> {
+        let pages = &self.index.pages;
+        pages
             .get(path)
-            .or_else(|| self.ids.get(&format!("{path}/")))
-            .or_else(|| {
-                path.strip_suffix("index.html")
-                    .and_then(|p| self.ids.get(p))
-            })
+            .or_else(|| pages.get(&format!("{path}/")))
+            .or_else(|| path.strip_suffix("index.html").and_then(|p| pages.get(p)))
+            .map(Option::as_ref)
     }
-}
-
-/// Every `id="…"` of an HTML page (our own output, so a scan suffices).
-fn element_ids(html: &str) -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
-    let mut rest = html;
-    while let Some(start) = rest.find(" id=\"") {
-        rest = &rest[start + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(html_unescape(&rest[..end]));
-            rest = &rest[end..];
-        }
-    }
-    ids
-}
-
-fn html_unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 struct TextContext<'a> {
@@ -234,7 +194,7 @@ fn links(context: &TextContext<'_>, pages: &Pages) -> Vec<Diagnostic> {
             );
             continue;
         };
-        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+        if let (Some(fragment), Some(ids)) = (fragment.filter(|f| !f.is_empty()), ids) {
             let fragment = percent_decode(&fragment);
             if !ids.contains(&fragment) {
                 let candidates: Vec<&str> = ids
@@ -320,9 +280,10 @@ fn resolve(context: &TextContext<'_>, dest: &str) -> String {
     format!("/{}{trailing}{rest}", segments.join("/"))
 }
 
-fn suggest_page(pages: &Pages, path: &str) -> String {
+fn suggest_page(pages: &Pages<'_>, path: &str) -> String {
     let candidates: Vec<&str> = pages
-        .ids
+        .index
+        .pages
         .keys()
         .map(String::as_str)
         .filter(|p| p.ends_with('/'))
@@ -739,7 +700,8 @@ mod tests {
 
     #[test]
     fn ids_are_read_from_pages() {
-        let ids = element_ids(r##"<h2 id="a"><a href="#a">A</a></h2><p id="b&amp;c">"##);
+        let ids =
+            crate::site::element_ids(r##"<h2 id="a"><a href="#a">A</a></h2><p id="b&amp;c">"##);
         assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["a", "b&c"]);
     }
 

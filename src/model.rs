@@ -68,9 +68,27 @@ impl VersionId {
     }
 }
 
+/// A date as `YYYY-MM-DD`. Written by hand: chrono's general formatter
+/// showed up in profiles, and every URL and JSON field of the site has dates.
+pub struct IsoDate(pub NaiveDate);
+
+impl fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use chrono::Datelike;
+        let date = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        )
+    }
+}
+
 impl fmt::Display for VersionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.date.format("%Y-%m-%d"))?;
+        write!(f, "{}", IsoDate(self.date))?;
         if self.seq > 1 {
             write!(f, "-{}", self.seq)?;
         }
@@ -283,6 +301,12 @@ mod tests {
             draft,
             texts: Vec::new(),
         }
+    }
+
+    #[test]
+    fn iso_dates_are_zero_padded() {
+        assert_eq!(IsoDate(date("2026-05-04")).to_string(), "2026-05-04");
+        assert_eq!(IsoDate(date("0999-12-31")).to_string(), "0999-12-31");
     }
 
     #[test]

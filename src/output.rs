@@ -4,9 +4,12 @@
 //! in only when complete, so a failed build leaves the previous site as it
 //! was. Nothing is written outside the output folder and its staging twin.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -47,25 +50,127 @@ impl OutputError {
 /// Writes `files` as the complete new content of `out`, replacing what was
 /// there only once everything is written.
 pub fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    check_target(root, out)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|source| OutputError::Io {
-        path: parent.to_path_buf(),
-        source,
-    })?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap(&staging, out, parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let staging = Staging::create(root, out)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.commit()
+}
+
+/// A build being written: a folder beside the output folder that becomes
+/// the output folder on [`Staging::commit`], and is removed otherwise.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// Folders created so far, so each is created once.
+    created: Mutex<HashSet<PathBuf>>,
+    /// Files and HTML pages written so far.
+    written: AtomicUsize,
+    pages: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced and creates an empty staging folder.
+    pub fn create(root: &Path, out: &Path) -> Result<Staging, OutputError> {
+        check_target(root, out)?;
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        fs::create_dir_all(&parent).map_err(|source| OutputError::Io {
+            path: parent.clone(),
+            source,
+        })?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_string());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|source| OutputError::Io {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        fs::create_dir_all(&dir).map_err(|source| OutputError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            parent,
+            name,
+            created: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            committed: false,
+        })
     }
-    result
+
+    /// Writes one file into the staging folder.
+    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        let relative = safe_relative(&file.path)?;
+        if let Some(folder) = relative.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let folder = self.dir.join(folder);
+            let known = self
+                .created
+                .lock()
+                .map(|created| created.contains(&folder))
+                .unwrap_or(false);
+            if !known {
+                fs::create_dir_all(&folder).map_err(|source| OutputError::Io {
+                    path: folder.clone(),
+                    source,
+                })?;
+                if let Ok(mut created) = self.created.lock() {
+                    created.insert(folder);
+                }
+            }
+        }
+        let path = self.dir.join(relative);
+        fs::write(&path, &file.bytes).map_err(|source| OutputError::Io { path, source })?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Files and HTML pages written so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.pages.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Puts the staged site in place of the output folder.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        self.committed = true;
+        let result = swap(&self.dir, &self.out, &self.parent, &self.name);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+}
+
+impl Drop for Staging {
+    /// A build that did not commit leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl crate::site::Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), crate::diag::Diagnostic> {
+        self.write(&file).map_err(|error| error.diagnostic())
+    }
 }
 
 /// Refuses targets whose replacement would destroy sources or someone's
@@ -113,35 +218,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// Writes every file under `dir`, creating folders first, files in parallel.
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(|source| OutputError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    }
-    let mut folders: Vec<PathBuf> = vec![dir.to_path_buf()];
-    for file in files {
-        let relative = safe_relative(&file.path)?;
-        if let Some(parent) = relative.parent() {
-            folders.push(dir.join(parent));
-        }
-    }
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(|source| OutputError::Io {
-            path: folder.clone(),
-            source,
-        })?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let path = dir.join(&file.path);
-        fs::write(&path, &file.bytes).map_err(|source| OutputError::Io { path, source })
-    })
 }
 
 /// A page path as a relative path with no way out of the output folder.

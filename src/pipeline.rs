@@ -1,6 +1,7 @@
-//! The whole flow in memory: load `content/`, check the lock, prepare the
-//! theme, plan and render every page. `build` writes the result, `check`
-//! only reports, `serve` serves it.
+//! The whole flow: load `content/`, check the lock, prepare the theme, plan
+//! and render every page into a sink, lint the result. `build` streams the
+//! files into its staging folder, `check` discards them, `serve` and the
+//! tests keep them in memory.
 
 use std::path::Path;
 
@@ -9,13 +10,16 @@ use chrono::NaiveDate;
 use crate::content::{self, lock};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::site::{Build, Options, OutputFile, json};
+use crate::site::{Build, Collect, Options, PageIndex, Sink, json};
 use crate::theme::Theme;
 
 /// What one run of the flow produced.
 pub struct Generated {
-    /// The site's files, sorted by path; `None` when there were errors.
-    pub files: Option<Vec<OutputFile>>,
+    /// The site's files, sorted by path, when they were kept in memory
+    /// ([`generate`]) and there were no errors.
+    pub files: Option<Vec<crate::site::OutputFile>>,
+    /// Every file was rendered and no error was found.
+    pub succeeded: bool,
     /// Every problem found, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// The loaded site, when `content/site.yaml` could be read.
@@ -33,9 +37,20 @@ pub struct Schedule {
     pub next_rebuild: Option<NaiveDate>,
 }
 
-/// Runs the flow. Problems in one stage do not hide those of the next:
-/// templates are checked even when content has errors.
+/// Runs the flow and keeps the files in memory.
 pub fn generate(root: &Path, options: &Options) -> Generated {
+    let collect = Collect::default();
+    let mut generated = generate_into(root, options, &collect);
+    if generated.succeeded {
+        generated.files = Some(collect.into_sorted());
+    }
+    generated
+}
+
+/// Runs the flow, putting every file into `sink`. Problems in one stage do
+/// not hide those of the next: templates are checked even when content has
+/// errors.
+pub fn generate_into(root: &Path, options: &Options, sink: &dyn Sink) -> Generated {
     let mut stopwatch = Stopwatch::start();
     let loaded = content::load(root);
     stopwatch.mark("load");
@@ -44,6 +59,7 @@ pub fn generate(root: &Path, options: &Options) -> Generated {
     let Some(site) = loaded.site else {
         return Generated {
             files: None,
+            succeeded: false,
             diagnostics: diagnostics.sorted(),
             site: None,
             schedule: Schedule::default(),
@@ -62,34 +78,32 @@ pub fn generate(root: &Path, options: &Options) -> Generated {
         ));
     }
     stopwatch.mark("lock");
-    let rendered = render(&site, options, &mut diagnostics, &mut stopwatch);
+    let rendered = render(&site, options, sink, &mut diagnostics, &mut stopwatch);
     // Lints read the rendered site (links are checked against the pages
     // that exist), so they run once it renders.
-    if let Some((files, _)) = &rendered {
+    if let Some((index, _)) = &rendered {
         let base_url = options.base_url.as_deref().unwrap_or(&site.config.base_url);
-        diagnostics.extend(crate::lint::run(&site, files, base_url));
+        diagnostics.extend(crate::lint::run(&site, index, base_url));
         stopwatch.mark("lint");
     }
     stopwatch.report();
-    let (files, schedule) = match rendered {
-        Some((files, schedule)) if !diagnostics.has_errors() => (Some(files), schedule),
-        Some((_, schedule)) => (None, schedule),
-        None => (None, Schedule::default()),
-    };
+    let succeeded = rendered.is_some() && !diagnostics.has_errors();
     Generated {
-        files,
+        files: None,
+        succeeded,
         diagnostics: diagnostics.sorted(),
         site: Some(site),
-        schedule,
+        schedule: rendered.map(|(_, schedule)| schedule).unwrap_or_default(),
     }
 }
 
 fn render(
     site: &Site,
     options: &Options,
+    sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     stopwatch: &mut Stopwatch,
-) -> Option<(Vec<OutputFile>, Schedule)> {
+) -> Option<(PageIndex, Schedule)> {
     let theme = match Theme::new(&site.root, &site.config) {
         Ok(theme) => theme,
         Err(diagnostic) => {
@@ -112,10 +126,10 @@ fn render(
         upcoming: json::upcoming(&build),
         next_rebuild: json::next_rebuild(&build),
     };
-    let rendered = build.render();
-    stopwatch.mark("render pages");
+    let rendered = build.render_into(sink);
+    stopwatch.mark("render and write pages");
     match rendered {
-        Ok(files) => Some((files, schedule)),
+        Ok(index) => Some((index, schedule)),
         Err(found) => {
             diagnostics.extend(found);
             None

@@ -200,7 +200,7 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
             let date = parse_iso(value)?;
             Ok(Value::from_safe_string(format!(
                 "<time datetime=\"{}\">{}</time>",
-                date.format("%Y-%m-%d"),
+                crate::model::IsoDate(date),
                 escape_html(&i18n.format_date(&locale, date))
             )))
         },

@@ -1,10 +1,11 @@
-//! `legalsite build`: render the site and swap it into the output folder.
+//! `legalsite build`: render the site straight into a staging folder and
+//! swap it into the output folder when everything succeeded.
 
 use std::time::Instant;
 
 use crate::cli::{BuildArgs, CONTENT_ERROR, OK};
 use crate::diag::count_line;
-use crate::output;
+use crate::output::Staging;
 use crate::pipeline::{self, Schedule};
 use crate::site::Options;
 
@@ -21,7 +22,15 @@ pub fn execute(args: &BuildArgs) -> i32 {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
     };
-    let generated = pipeline::generate(root, &options);
+    let staging = match Staging::create(root, &out) {
+        Ok(staging) => staging,
+        Err(error) => {
+            super::print_diagnostics(&[error.diagnostic()]);
+            eprintln!("build failed; {} was left as it was", out.display());
+            return CONTENT_ERROR;
+        }
+    };
+    let generated = pipeline::generate_into(root, &options, &staging);
     super::print_diagnostics(&generated.diagnostics);
     let errors = generated
         .diagnostics
@@ -29,23 +38,23 @@ pub fn execute(args: &BuildArgs) -> i32 {
         .filter(|d| d.is_error())
         .count();
     let warnings = generated.diagnostics.len() - errors;
-    let Some(files) = generated.files else {
+    if !generated.succeeded {
+        // Dropping the staging folder removes it.
         eprintln!(
             "build failed: {}; {} was left as it was",
             count_line(errors, warnings),
             out.display()
         );
         return CONTENT_ERROR;
-    };
-    if let Err(error) = output::write_site(root, &out, &files) {
+    }
+    let (files, pages) = staging.counts();
+    if let Err(error) = staging.commit() {
         super::print_diagnostics(&[error.diagnostic()]);
         eprintln!("build failed; {} was left as it was", out.display());
         return CONTENT_ERROR;
     }
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     println!(
-        "Built {pages} pages ({} files) for {today} in {:.2} s into {}{}",
-        files.len(),
+        "Built {pages} pages ({files} files) for {today} in {:.2} s into {}{}",
         started.elapsed().as_secs_f64(),
         out.display(),
         if warnings > 0 {

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::cli::{CONTENT_ERROR, CheckArgs, OK};
 use crate::diag::{Format, render_report};
 use crate::pipeline;
-use crate::site::Options;
+use crate::site::{Discard, Options};
 use crate::translations::{coverage, render_table};
 
 pub fn execute(args: &CheckArgs) -> i32 {
@@ -19,7 +19,8 @@ pub fn execute(args: &CheckArgs) -> i32 {
         drafts: args.drafts,
         base_url: None,
     };
-    let generated = pipeline::generate(&args.common.root, &options);
+    // Rendered in memory and thrown away: check writes nothing.
+    let generated = pipeline::generate_into(&args.common.root, &options, &Discard);
     let diagnostics = &generated.diagnostics;
     let table = generated
         .site

@@ -236,6 +236,9 @@ pub struct Document<'a> {
     pub(crate) containers: Vec<ContainerKind>,
     pub(crate) styles: Vec<Style>,
     pub(crate) images: Vec<Image>,
+    /// The HTML of each block's words as the page shows them, written the
+    /// first time a comparison needs it (see `html::Content::Plain`).
+    pub(crate) plain_html: Vec<std::cell::OnceCell<String>>,
 }
 
 impl<'a> Document<'a> {
@@ -288,13 +291,25 @@ pub(crate) fn token_key(text: &str) -> u64 {
     if text.is_ascii() {
         return hash_bytes(1, text.as_bytes());
     }
-    let nfc: Cow<'_, str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        Cow::Borrowed(text)
+    // Hashed as it is normalised, without building the normalised string.
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        hash_chars(1, text.chars().map(typographic))
     } else {
-        Cow::Owned(text.nfc().collect())
-    };
-    let normalised: String = nfc.chars().map(typographic).collect();
-    hash_bytes(1, normalised.as_bytes())
+        hash_chars(1, text.nfc().map(typographic))
+    }
+}
+
+/// [`hash_bytes`] of the UTF-8 of `chars`, without collecting them.
+fn hash_chars(seed: u64, chars: impl Iterator<Item = char>) -> u64 {
+    let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
+    let mut buffer = [0u8; 4];
+    for c in chars {
+        for &b in c.encode_utf8(&mut buffer).as_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    mix(h)
 }
 
 /// Typographic normalisation for keys: curly quotes and no-break spaces compare equal to
@@ -308,14 +323,55 @@ fn typographic(c: char) -> char {
     }
 }
 
+/// UAX #29 word segments of a text that is not all ASCII. No rule of
+/// UAX #29 joins a segment across ASCII whitespace, except WB4 (an Extend,
+/// Format or ZWJ character sticks to what precedes it): so each stretch
+/// between ASCII whitespace is segmented on its own, ASCII stretches by the
+/// fast path, unless a stretch starts with such a character (then the
+/// whole text goes the slow way, to stay exact).
+fn for_each_chunk_segment<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
+    // WB4: such a character right after a space stays with the space.
+    let sticks_back = |c: char| !c.is_ascii() && format!(" {c}").split_word_bounds().count() == 1;
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut chunks: Vec<&'t str> = Vec::new();
+    while start < bytes.len() {
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        let space = is_space(bytes[start]);
+        let mut end = start;
+        while end < bytes.len() && is_space(bytes[end]) == space {
+            end += 1;
+        }
+        let chunk = &text[start..end];
+        if !space && chunk.chars().next().is_some_and(sticks_back) && start > 0 {
+            text.split_word_bounds().for_each(f);
+            return;
+        }
+        chunks.push(chunk);
+        start = end;
+    }
+    for chunk in chunks {
+        if chunk.is_ascii() {
+            ascii_segments(chunk, f);
+        } else {
+            chunk.split_word_bounds().for_each(&mut *f);
+        }
+    }
+}
+
 /// UAX #29 word segments of `text`. ASCII text (nearly all of an English policy) takes a
 /// fast path that implements the rules that matter for ASCII (WB3, WB3d, WB5–WB13b); the
 /// unit tests check it against `unicode-segmentation` on random ASCII.
 fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
-    if !text.is_ascii() {
-        text.split_word_bounds().for_each(f);
-        return;
+    if text.is_ascii() {
+        ascii_segments(text, &mut f);
+    } else {
+        for_each_chunk_segment(text, &mut f);
     }
+}
+
+/// The fast path of [`for_each_segment`] for ASCII text.
+fn ascii_segments<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum C {
         Letter,
@@ -396,12 +452,14 @@ fn folded_key(text: &str) -> u64 {
     if text.is_ascii() {
         return hash_lower_ascii(text);
     }
-    let lower: String = text
-        .nfc()
-        .map(typographic)
-        .flat_map(char::to_lowercase)
-        .collect();
-    hash_bytes(2, lower.as_bytes())
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        hash_chars(
+            2,
+            text.chars().map(typographic).flat_map(char::to_lowercase),
+        )
+    } else {
+        hash_chars(2, text.nfc().map(typographic).flat_map(char::to_lowercase))
+    }
 }
 
 fn is_nb_space(c: char) -> bool {
@@ -441,6 +499,8 @@ struct DocParser<'a> {
     marks: Vec<Mark>,
     style: u32,
     run: Run<'a>,
+    /// Reused buffer of (offset, length) word segments of a text run.
+    segments: Vec<(usize, usize)>,
     ws: bool,
     nb: bool,
     in_table_head: bool,
@@ -469,6 +529,7 @@ impl<'a> DocParser<'a> {
             marks: Vec::new(),
             style: 0,
             run: Run { pieces: Vec::new() },
+            segments: Vec::new(),
             ws: false,
             nb: false,
             in_table_head: false,
@@ -891,9 +952,13 @@ impl<'a> DocParser<'a> {
             Text::Borrowed(s) => (*s, true),
             Text::Owned(s) => (s.as_str(), false),
         };
-        let mut segments = Vec::new();
-        for_each_segment(source, |seg| segments.push(seg));
-        for segment in segments {
+        let mut segments = std::mem::take(&mut self.segments);
+        segments.clear();
+        for_each_segment(source, |seg| {
+            segments.push((seg.as_ptr() as usize - source.as_ptr() as usize, seg.len()))
+        });
+        for &(offset, len) in &segments {
+            let segment = &source[offset..offset + len];
             if segment.chars().all(char::is_whitespace) {
                 self.ws = true;
                 self.nb |= segment.chars().any(is_nb_space);
@@ -924,6 +989,7 @@ impl<'a> DocParser<'a> {
             self.ws = false;
             self.nb = false;
         }
+        self.segments = segments;
     }
 
     fn close_leaf(&mut self) {
@@ -1034,6 +1100,11 @@ impl<'a> DocParser<'a> {
         self.close_leaf();
         self.end_raw();
         Document {
+            plain_html: self
+                .blocks
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
             toks: self.toks,
             blocks: self.blocks,
             containers: self.containers,
@@ -1164,6 +1235,33 @@ mod tests {
             let slow: Vec<&str> = text.split_word_bounds().collect();
             prop_assert_eq!(fast, slow, "{:?}", text);
         });
+    }
+
+    #[test]
+    fn mixed_text_segments_like_uax29() {
+        use proptest::prelude::*;
+        // Accents, CJK, Arabic, combining marks, a ZWJ, no-break spaces and
+        // a word joiner among ASCII words and spaces.
+        let alphabet: Vec<char> = "aZ09.,' \t\néßÄ中文ب\u{0301}\u{200d}\u{00a0}\u{2060}\u{1F600}-"
+            .chars()
+            .collect();
+        proptest!(ProptestConfig::with_cases(3000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            let mut chunked = Vec::new();
+            for_each_segment(&text, |s| chunked.push(s));
+            let slow: Vec<&str> = text.split_word_bounds().collect();
+            prop_assert_eq!(chunked, slow, "{:?}", text);
+        });
+    }
+
+    #[test]
+    fn keys_hash_the_normalised_text() {
+        // Decomposed and composed accents, curly and straight quotes.
+        assert_eq!(token_key("Cafe\u{0301}"), token_key("Café"));
+        assert_eq!(token_key("HexGen\u{2019}s"), token_key("HexGen's"));
+        assert_eq!(token_key("Straße"), hash_bytes(1, "Straße".as_bytes()));
+        assert_eq!(folded_key("STRASSE"), folded_key("strasse"));
+        assert_eq!(folded_key("Éte"), folded_key("éte"));
     }
 
     #[test]

@@ -34,6 +34,10 @@ struct Cell {
 
 enum Content<'d> {
     Cells(Vec<Cell>),
+    /// An unchanged paragraph, item or heading whose words, marks and spaces
+    /// are the same in both versions: its HTML is the new block's own, written
+    /// once per document and reused by every view and every comparison.
+    Plain(usize),
     /// Line diff of a code or (changed) HTML block.
     Lines(Vec<(Op, &'d str)>),
     /// An unchanged HTML block: its sanitized HTML, as the page shows it.
@@ -316,7 +320,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     }
                 }
                 Content::Lines(lines) => words |= lines.iter().any(|(op, _)| *op != Op::Eq),
-                Content::RawHtml(_) | Content::Rule => {}
+                Content::Plain(_) | Content::RawHtml(_) | Content::Rule => {}
             }
             words |= matches!(b.status, "rl-add" | "rl-del");
         }
@@ -388,7 +392,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     }
                 }
             }
-            Content::RawHtml(_) | Content::Rule => {}
+            Content::Plain(_) | Content::RawHtml(_) | Content::Rule => {}
         }
     }
 
@@ -425,9 +429,32 @@ impl<'d, 'a> Renderer<'d, 'a> {
             BlockKind::Html => Content::RawHtml(self.new_raw(n)),
             BlockKind::Code => self.lines(o, n),
             BlockKind::Rule => Content::Rule,
+            BlockKind::TableRow { .. } => self.cells(Some(o), Some(n), true),
+            _ if self.same_spaces(o, n) => Content::Plain(n),
             _ => self.cells(Some(o), Some(n), true),
         };
         self.block(Some(o), Some(n), false, "rl-same", content)
+    }
+
+    /// True when an unchanged block's tokens have the same spaces before
+    /// them in both versions (then every view writes the new block as is).
+    fn same_spaces(&self, o: usize, n: usize) -> bool {
+        let (a, b) = (self.old.block_toks(o), self.new.block_toks(n));
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.ws == y.ws && x.nb == y.nb)
+    }
+
+    /// The HTML of an unchanged block's words, from the document's cache.
+    fn plain_html(&self, n: usize) -> &'d str {
+        self.new.plain_html[n].get_or_init(|| {
+            let segs: Vec<Seg> = self.new.blocks[n]
+                .toks
+                .clone()
+                .map(|t| Seg::new(Op::Eq, t, t))
+                .collect();
+            let mut html = String::new();
+            self.write_segs(&mut html, &segs, View::New);
+            html
+        })
     }
 
     fn pair(&mut self, o: usize, n: usize) -> Emitted<'d> {
@@ -1052,10 +1079,14 @@ impl<'d, 'a> Renderer<'d, 'a> {
             };
             sr(out, cue, true);
         }
-        if let Content::Cells(cells) = &b.content
-            && let Some(cell) = cells.first()
-        {
-            self.write_segs(out, &cell.segs, view);
+        match &b.content {
+            Content::Cells(cells) => {
+                if let Some(cell) = cells.first() {
+                    self.write_segs(out, &cell.segs, view);
+                }
+            }
+            Content::Plain(n) => out.push_str(self.plain_html(*n)),
+            _ => {}
         }
         if let Some(mv) = &b.mv {
             out.push_str(if mv.ins { "</ins>" } else { "</del>" });

@@ -164,12 +164,11 @@ pub fn units(build: &Build<'_>) -> Vec<Unit> {
 
 /// Renders a unit's compare pages: each text parsed once, each redline
 /// computed once, one page per locale that shows it.
-pub fn render_unit(build: &Build<'_>, unit: &Unit) -> Vec<Result<OutputFile, Diagnostic>> {
+pub fn render_unit(build: &Build<'_>, unit: &Unit, emit: &dyn Fn(Result<OutputFile, Diagnostic>)) {
     let timeline = &build.timelines[unit.policy];
     let mut documents: BTreeMap<VersionId, Document<'_>> = BTreeMap::new();
     let config = RedlineConfig::default();
     let labels = labels(&build.i18n, &unit.language);
-    let mut files = Vec::new();
     for ((old, new), locales) in &unit.pairs {
         let (Some(o), Some(n)) = (timeline.get(*old), timeline.get(*new)) else {
             continue;
@@ -199,7 +198,7 @@ pub fn render_unit(build: &Build<'_>, unit: &Unit) -> Vec<Result<OutputFile, Dia
                     .compare(locale, &timeline.policy.slug, *old, *new),
             };
             let html = render_page(build, &page, timeline, (o, n), &unit.language, &redline);
-            files.push(html.map(|html| OutputFile {
+            emit(html.map(|html| OutputFile {
                 path: super::urls::output_path(&page.url),
                 bytes: html.into_bytes(),
             }));
@@ -212,7 +211,6 @@ pub fn render_unit(build: &Build<'_>, unit: &Unit) -> Vec<Result<OutputFile, Dia
         };
         documents.retain(|id, _| still_needed(*id));
     }
-    files
 }
 
 /// The summary of the redline between a version and the one before it, in

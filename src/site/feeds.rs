@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::pages::{policy_title, summary};
 use super::{Build, OutputFile};
 use crate::markdown::escape_html;
-use crate::model::{Entry, Status, Timeline};
+use crate::model::{Entry, IsoDate, Status, Timeline};
 
 /// Namespace of legalsite's Atom extension elements (`legal:effective`,
 /// `legal:material`), for readers that want the facts without parsing text.
@@ -176,7 +176,7 @@ fn write_entry(
         xml,
         "    <id>tag:{},{}:{}/{}/{}</id>",
         escape_html(host),
-        version.id.date.format("%Y-%m-%d"),
+        IsoDate(version.id.date),
         escape_html(slug),
         version.id,
         escape_html(locale)
@@ -229,7 +229,7 @@ fn write_entry(
     let _ = writeln!(
         xml,
         "    <legal:effective>{}</legal:effective>",
-        version.effective().format("%Y-%m-%d")
+        IsoDate(version.effective())
     );
     let _ = writeln!(
         xml,
@@ -299,5 +299,5 @@ fn updated(entry: Entry<'_>) -> NaiveDate {
 
 /// RFC 3339 at midnight UTC.
 fn timestamp(date: NaiveDate) -> String {
-    format!("{}T00:00:00Z", date.format("%Y-%m-%d"))
+    format!("{}T00:00:00Z", IsoDate(date))
 }

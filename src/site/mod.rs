@@ -12,8 +12,8 @@ pub mod sitemap;
 pub mod urls;
 pub mod views;
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -206,50 +206,188 @@ impl<'a> Build<'a> {
         }
     }
 
-    /// Renders the whole site into memory.
+    /// Renders the whole site into memory, sorted by path.
     pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let collect = Collect::default();
+        self.render_into(&collect)?;
+        Ok(collect.into_sorted())
+    }
+
+    /// Renders every file of the site into `sink` (in parallel, in no
+    /// particular order), and returns the index of the pages written.
+    pub fn render_into(&self, sink: &dyn Sink) -> Result<PageIndex, Vec<Diagnostic>> {
         let plan = pages::plan(self);
-        let mut rendered: Vec<Result<OutputFile, Diagnostic>> = plan
-            .par_iter()
+        let emitter = Emitter::new(sink);
+        plan.par_iter()
             .filter(|page| !matches!(page.kind, pages::Kind::Compare { .. }))
-            .map(|page| {
-                pages::render(self, page).map(|bytes| OutputFile {
+            .for_each(|page| {
+                emitter.emit(pages::render(self, page).map(|bytes| OutputFile {
                     path: urls::output_path(&page.url),
                     bytes,
-                })
-            })
-            .collect();
-        let units = compare::units(self);
-        rendered.extend(
-            units
-                .par_iter()
-                .flat_map_iter(|unit| compare::render_unit(self, unit))
-                .collect::<Vec<_>>(),
-        );
-        let mut files = Vec::with_capacity(rendered.len() + self.assets.len() + 2);
-        let mut errors = Vec::new();
-        for result in rendered {
-            match result {
-                Ok(file) => files.push(file),
-                Err(diagnostic) => errors.push(diagnostic),
-            }
+                }));
+            });
+        compare::units(self)
+            .par_iter()
+            .for_each(|unit| compare::render_unit(self, unit, &|file| emitter.emit(file)));
+        for file in feeds::feeds(self) {
+            emitter.emit(Ok(file));
         }
+        match notices::files(self, &self.changed_sections()) {
+            Ok(files) => files.into_iter().for_each(|f| emitter.emit(Ok(f))),
+            Err(diagnostic) => emitter.emit(Err(diagnostic)),
+        }
+        for file in json::json_files(self) {
+            emitter.emit(Ok(file));
+        }
+        emitter.emit(Ok(sitemap::sitemap(self, &plan)));
+        emitter.emit(Ok(sitemap::robots(self)));
+        emitter.emit(Ok(redirects::netlify_redirects(self)));
+        for file in &self.assets {
+            emitter.emit(Ok(file.clone()));
+        }
+        emitter.finish()
+    }
+}
+
+/// Where rendered files go: into memory, or straight into the staging
+/// folder of a build (see `output::Staging`), so a large site is never
+/// held in memory whole.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+}
+
+/// Collects files in memory (check, serve, tests).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        lock(&self.0).push(file);
+        Ok(())
+    }
+}
+
+impl Collect {
+    pub fn into_sorted(self) -> Vec<OutputFile> {
+        let mut files = self
+            .0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Discards files (check writes nothing).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _file: OutputFile) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The pages of a build and the ids each defines, for the link lints.
+/// Compare pages and email notices are listed without their ids: they are
+/// large, and no link points into them.
+#[derive(Debug, Default)]
+pub struct PageIndex {
+    /// URL path (`/de/terms/`, `/sitemap.xml`) → ids, when indexed.
+    pub pages: BTreeMap<String, Option<BTreeSet<String>>>,
+}
+
+impl PageIndex {
+    fn entry(file: &OutputFile) -> (String, Option<BTreeSet<String>>) {
+        let url = match file.path.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{}", file.path),
+        };
+        let indexed = file.path.ends_with(".html")
+            && !file.path.contains("/compare/")
+            && !file.path.ends_with("notice.html");
+        let ids = indexed.then(|| {
+            std::str::from_utf8(&file.bytes)
+                .map(element_ids)
+                .unwrap_or_default()
+        });
+        (url, ids)
+    }
+}
+
+/// Every `id="…"` of an HTML page (our own output, so a scan suffices).
+pub fn element_ids(html: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut rest = html;
+    while let Some(start) = rest.find(" id=\"") {
+        rest = &rest[start + 5..];
+        if let Some(end) = rest.find('"') {
+            let id = &rest[..end];
+            ids.insert(if id.contains('&') {
+                id.replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            } else {
+                id.to_string()
+            });
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+/// Puts rendered files into a sink, indexing them and keeping the errors.
+struct Emitter<'s> {
+    sink: &'s dyn Sink,
+    index: Mutex<Vec<(String, Option<BTreeSet<String>>)>>,
+    errors: Mutex<Vec<Diagnostic>>,
+}
+
+impl<'s> Emitter<'s> {
+    fn new(sink: &'s dyn Sink) -> Emitter<'s> {
+        Emitter {
+            sink,
+            index: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn emit(&self, file: Result<OutputFile, Diagnostic>) {
+        let result = file.and_then(|file| {
+            let entry = PageIndex::entry(&file);
+            self.sink.put(file)?;
+            lock(&self.index).push(entry);
+            Ok(())
+        });
+        if let Err(diagnostic) = result {
+            lock(&self.errors).push(diagnostic);
+        }
+    }
+
+    fn finish(self) -> Result<PageIndex, Vec<Diagnostic>> {
+        let mut errors = self
+            .errors
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !errors.is_empty() {
-            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            errors
+                .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
             errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
             return Err(errors);
         }
-        files.extend(feeds::feeds(self));
-        match notices::files(self, &self.changed_sections()) {
-            Ok(notice_files) => files.extend(notice_files),
-            Err(diagnostic) => return Err(vec![diagnostic]),
-        }
-        files.extend(json::json_files(self));
-        files.push(sitemap::sitemap(self, &plan));
-        files.push(sitemap::robots(self));
-        files.push(redirects::netlify_redirects(self));
-        files.extend(self.assets.iter().cloned());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
+        let index = self
+            .index
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(PageIndex {
+            pages: index.into_iter().collect(),
+        })
     }
 }
