@@ -2,7 +2,7 @@
 //! mislead a reader or break the site. `check` runs them on the rendered
 //! site (in memory), so links are checked against the pages that exist.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -39,8 +39,16 @@ pub fn run(site: &Site, index: &PageIndex, base_url: &str) -> Vec<Diagnostic> {
             }
         }
     }
+    // Each text is parsed once; every lint reads the same events.
+    let scans: Vec<Vec<Scanned<'_>>> = jobs.par_iter().map(|job| scan(job.text)).collect();
+    let headings_of: HashMap<&str, Vec<Heading>> = jobs
+        .iter()
+        .zip(&scans)
+        .map(|(job, events)| (job.text.source.path.as_str(), headings(events)))
+        .collect();
     jobs.par_iter()
-        .flat_map_iter(|job| {
+        .zip(scans.par_iter())
+        .flat_map_iter(|(job, events)| {
             let LintJob {
                 text,
                 page_url,
@@ -54,18 +62,39 @@ pub fn run(site: &Site, index: &PageIndex, base_url: &str) -> Vec<Diagnostic> {
                 prefix: urls.prefix(&text.locale),
                 slugs: &slugs,
             };
-            let mut found = links(&context, &pages);
+            let mut found = links(&context, &pages, events);
             found.extend(date_lines(text, *effective));
-            found.extend(raw_html(text));
-            found.extend(sections(text));
+            found.extend(raw_html(text, events));
+            found.extend(sections(text, events));
             if let Some(before) = previous {
                 found.extend(identical(before, text));
             }
             if let Some(source) = source {
-                found.extend(heading_structure(source, text));
+                let expected = headings_of
+                    .get(source.source.path.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let found_headings = headings_of
+                    .get(text.source.path.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                found.extend(heading_structure(source, expected, text, found_headings));
             }
             found
         })
+        .collect()
+}
+
+/// A parsed event of a body, with its byte range.
+type Scanned<'a> = (Event<'a>, Range<usize>);
+
+/// A heading: level, text, byte range.
+type Heading = (u8, String, Range<usize>);
+
+/// A body's events, in the site's Markdown dialect.
+fn scan(text: &Text) -> Vec<Scanned<'_>> {
+    Parser::new_ext(text.body(), markdown::options())
+        .into_offset_iter()
         .collect()
 }
 
@@ -148,10 +177,10 @@ fn at_body(
 }
 
 /// Internal links and anchors that lead nowhere.
-fn links(context: &TextContext<'_>, pages: &Pages) -> Vec<Diagnostic> {
+fn links(context: &TextContext<'_>, pages: &Pages, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let text = context.text;
-    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+    for (event, range) in events.iter().cloned() {
         let Event::Start(Tag::Link {
             dest_url,
             link_type,
@@ -448,10 +477,10 @@ fn month_number(word: &str) -> Option<u32> {
 }
 
 /// Raw HTML that will not reach the page as HTML.
-fn raw_html(text: &Text) -> Vec<Diagnostic> {
+fn raw_html(text: &Text, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut block: Option<(String, Range<usize>)> = None;
-    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+    for (event, range) in events.iter().cloned() {
         match event {
             Event::InlineHtml(raw) if markdown::inline_tag(&raw) == InlineHtml::Shown => {
                 diagnostics.push(
@@ -504,14 +533,15 @@ fn squash(html: &str) -> String {
 }
 
 /// Headings with nothing under them, and images without alternative text.
-fn sections(text: &Text) -> Vec<Diagnostic> {
+fn sections(text: &Text, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut open: Option<(HeadingLevel, Range<usize>, String)> = None;
     let mut in_heading = false;
     let mut heading_text = String::new();
     let mut image: Option<(Range<usize>, String)> = None;
-    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
-        match &event {
+    for (event, range) in events {
+        let range = range.clone();
+        match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 if let Some((previous, previous_range, title)) = open.take()
                     && *level <= previous
@@ -599,10 +629,10 @@ fn identical(previous: &Text, text: &Text) -> Vec<Diagnostic> {
 }
 
 /// Headings of a text, as (level, text, byte range).
-fn headings(text: &Text) -> Vec<(u8, String, Range<usize>)> {
+fn headings(events: &[Scanned<'_>]) -> Vec<Heading> {
     let mut out = Vec::new();
-    let mut current: Option<(u8, String, Range<usize>)> = None;
-    for (event, range) in Parser::new_ext(text.body(), markdown::options()).into_offset_iter() {
+    let mut current: Option<Heading> = None;
+    for (event, range) in events.iter().cloned() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 current = Some((level as u8, String::new(), range))
@@ -621,12 +651,14 @@ fn headings(text: &Text) -> Vec<(u8, String, Range<usize>)> {
 
 /// A translation whose sections do not match its source's: a section was
 /// left out, or one was added.
-fn heading_structure(source: &Text, translation: &Text) -> Vec<Diagnostic> {
-    let expected = headings(source);
-    let found = headings(translation);
-    let levels =
-        |h: &[(u8, String, Range<usize>)]| h.iter().map(|(l, _, _)| *l).collect::<Vec<_>>();
-    if levels(&expected) == levels(&found) {
+fn heading_structure(
+    source: &Text,
+    expected: &[Heading],
+    translation: &Text,
+    found: &[Heading],
+) -> Vec<Diagnostic> {
+    let levels = |h: &[Heading]| h.iter().map(|(l, _, _)| *l).collect::<Vec<_>>();
+    if levels(expected) == levels(found) {
         return Vec::new();
     }
     let first_difference = expected
