@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod lock;
 pub mod new;
+pub mod serve;
 
 use chrono::NaiveDate;
 
