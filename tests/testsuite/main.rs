@@ -8,4 +8,5 @@ mod history;
 mod languages;
 mod portal;
 mod readme;
+mod serve;
 mod support;
