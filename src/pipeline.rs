@@ -2,6 +2,7 @@
 //! theme, plan and render every page. `build` writes the result, `check`
 //! only reports, `serve` serves it.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -9,6 +10,7 @@ use chrono::NaiveDate;
 use crate::content::{self, lock};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
+use crate::site::pages::{Kind, Page};
 use crate::site::{Build, Options, OutputFile, json};
 use crate::theme::Theme;
 
@@ -33,9 +35,32 @@ pub struct Schedule {
     pub next_rebuild: Option<NaiveDate>,
 }
 
+/// Which pages a run renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pages {
+    All,
+    /// The pages of these policies (by index in `Site::policies`), the
+    /// pages that list every policy (portals, site changes, 404), and
+    /// every file that is not a page. `serve` uses it when an edit
+    /// changed only these policies' texts, and keeps the other pages of
+    /// its previous build.
+    Policies(BTreeSet<usize>),
+}
+
 /// Runs the flow. Problems in one stage do not hide those of the next:
 /// templates are checked even when content has errors.
 pub fn generate(root: &Path, options: &Options) -> Generated {
+    generate_pages(root, options, |_| Pages::All)
+}
+
+/// [`generate`], rendering the pages `choose` picks once it has seen the
+/// loaded site; with [`Pages::Policies`], `files` holds only what was
+/// rendered.
+pub fn generate_pages(
+    root: &Path,
+    options: &Options,
+    choose: impl FnOnce(&Site) -> Pages,
+) -> Generated {
     let loaded = content::load(root);
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(loaded.diagnostics);
@@ -59,7 +84,8 @@ pub fn generate(root: &Path, options: &Options) -> Generated {
             options.today,
         ));
     }
-    let rendered = render(&site, options, &mut diagnostics);
+    let pages = choose(&site);
+    let rendered = render(&site, options, &pages, &mut diagnostics);
     let (files, schedule) = match rendered {
         Some((files, schedule)) if !diagnostics.has_errors() => (Some(files), schedule),
         Some((_, schedule)) => (None, schedule),
@@ -76,6 +102,7 @@ pub fn generate(root: &Path, options: &Options) -> Generated {
 fn render(
     site: &Site,
     options: &Options,
+    pages: &Pages,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Vec<OutputFile>, Schedule)> {
     let theme = match Theme::new(&site.root, &site.config) {
@@ -85,7 +112,11 @@ fn render(
             return None;
         }
     };
-    let build = match Build::new(site, &theme, options.clone()) {
+    let only = match pages {
+        Pages::All => None,
+        Pages::Policies(only) => Some(only),
+    };
+    let build = match Build::new_for(site, &theme, options.clone(), only) {
         Ok((build, found)) => {
             diagnostics.extend(found);
             build
@@ -99,7 +130,14 @@ fn render(
         upcoming: json::upcoming(&build),
         next_rebuild: json::next_rebuild(&build),
     };
-    match build.render() {
+    let keep = |page: &Page| match (page.kind, only) {
+        (
+            Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy },
+            Some(only),
+        ) => only.contains(&policy),
+        _ => true,
+    };
+    match build.render_pages(keep) {
         Ok(files) => Some((files, schedule)),
         Err(found) => {
             diagnostics.extend(found);

@@ -2,7 +2,7 @@
 //! a build fails, re-reads the routing rules, and publishes each new
 //! [`Snapshot`] to the server and the browsers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,10 +12,12 @@ use chrono::NaiveDate;
 use tokio::sync::watch;
 
 use super::netlify::{Rules, RulesError};
+use super::scope::{self, Previous};
 use super::state::{self, SiteFiles, Snapshot};
 use super::watch::Changes;
 use crate::diag::{Diagnostic, count_line};
-use crate::pipeline;
+use crate::model::Site;
+use crate::pipeline::{self, Pages};
 use crate::site::Options;
 
 /// What every build of this session is asked for.
@@ -50,6 +52,8 @@ pub enum Outcome {
     Built {
         changed: usize,
         files: usize,
+        /// Pages rendered: all, or those of the edited policies.
+        pages: Pages,
         took: Duration,
         warnings: Vec<Diagnostic>,
     },
@@ -64,6 +68,13 @@ pub enum Outcome {
     NoDate(String),
 }
 
+/// Edits not in the served site yet.
+#[derive(Debug, Default)]
+struct Unbuilt {
+    full: bool,
+    policies: BTreeSet<String>,
+}
+
 /// The rebuild state of one `serve` session.
 pub struct Engine {
     settings: Settings,
@@ -71,6 +82,9 @@ pub struct Engine {
     config_rules: Rules,
     rules_errors: Vec<RulesError>,
     site: Option<Arc<SiteFiles>>,
+    /// What the served site was built from, for scoped rebuilds.
+    model: Option<(Site, NaiveDate)>,
+    unbuilt: Unbuilt,
     build_errors: Vec<String>,
     builds: u64,
     publisher: watch::Sender<Arc<Snapshot>>,
@@ -83,6 +97,8 @@ impl Engine {
             config_rules: Rules::default(),
             rules_errors: Vec::new(),
             site: None,
+            model: None,
+            unbuilt: Unbuilt::default(),
             build_errors: Vec::new(),
             builds: 0,
             publisher,
@@ -92,7 +108,7 @@ impl Engine {
     /// The first build, with netlify.toml read.
     pub fn start(&mut self) -> Outcome {
         self.read_config_rules();
-        self.build()
+        self.build(&BTreeSet::new())
     }
 
     /// Applies a batch of changes: rules re-read and/or a rebuild.
@@ -101,10 +117,12 @@ impl Engine {
             self.read_config_rules();
         }
         if changes.needs_build() {
-            // The pipeline rebuilds the whole site: it does not yet reuse
-            // the work of unchanged policies (see README, "serve"). The
-            // classification is kept so that a scoped build can use it.
-            self.build()
+            let policies = if changes.full {
+                BTreeSet::new()
+            } else {
+                changes.policies.clone()
+            };
+            self.build(&policies)
         } else {
             self.refresh_rules();
             self.publish();
@@ -125,13 +143,35 @@ impl Engine {
         }
     }
 
-    fn build(&mut self) -> Outcome {
+    /// Builds the site after edits to `policies` (their folder names; none
+    /// for a site-wide edit): only their pages when `scope` finds that
+    /// enough. Edits since the last good build count too: a failed build
+    /// rendered nothing.
+    fn build(&mut self, policies: &BTreeSet<String>) -> Outcome {
+        self.unbuilt.full |= policies.is_empty();
+        self.unbuilt.policies.extend(policies.iter().cloned());
+        let policies = if self.unbuilt.full {
+            BTreeSet::new()
+        } else {
+            self.unbuilt.policies.clone()
+        };
         let started = Instant::now();
         let options = match self.settings.options() {
             Ok(options) => options,
             Err(problem) => return Outcome::NoDate(problem),
         };
-        let generated = pipeline::generate(&self.settings.root, &options);
+        let previous = match (&self.model, &self.site) {
+            (Some((site, today)), Some(_)) => Some(Previous {
+                site,
+                today: *today,
+            }),
+            _ => None,
+        };
+        let mut pages = Pages::All;
+        let generated = pipeline::generate_pages(&self.settings.root, &options, |site| {
+            pages = scope::pages_to_render(previous.as_ref(), options.today, site, &policies);
+            pages.clone()
+        });
         let Some(files) = generated.files else {
             self.build_errors = state::render_errors(&generated.diagnostics);
             self.publish();
@@ -140,12 +180,29 @@ impl Engine {
                 took: started.elapsed(),
             };
         };
+        let rendered = state::index_files(files);
+        let (files, changed) = match (&pages, &self.site) {
+            (Pages::Policies(_), Some(old)) => {
+                let changed = rendered
+                    .iter()
+                    .filter(|(path, bytes)| old.files.get(*path) != Some(bytes))
+                    .count();
+                let mut files = old.files.clone();
+                files.extend(rendered);
+                (files, changed)
+            }
+            (_, Some(old)) => {
+                let changed = changed_files(&old.files, &rendered);
+                (rendered, changed)
+            }
+            (_, None) => {
+                let count = rendered.len();
+                (rendered, count)
+            }
+        };
         let count = files.len();
-        let files = state::index_files(files);
-        let changed = self
-            .site
-            .as_ref()
-            .map_or(count, |old| changed_files(&old.files, &files));
+        self.model = generated.site.map(|site| (site, options.today));
+        self.unbuilt = Unbuilt::default();
         self.build_errors.clear();
         if changed > 0 || self.site.is_none() {
             self.builds += 1;
@@ -163,6 +220,7 @@ impl Engine {
         Outcome::Built {
             changed,
             files: count,
+            pages,
             took: started.elapsed(),
             warnings: generated.diagnostics,
         }
@@ -222,6 +280,7 @@ pub fn summary(outcome: &Outcome, changes: Option<&Changes>) -> String {
         Outcome::Built {
             changed,
             files,
+            pages,
             took,
             warnings,
         } => {
@@ -234,8 +293,17 @@ pub fn summary(outcome: &Outcome, changes: Option<&Changes>) -> String {
             } else {
                 String::new()
             };
+            let scope = match pages {
+                Pages::All => String::new(),
+                Pages::Policies(only) if only.len() == 1 => {
+                    " (one policy's pages, the rest kept)".to_string()
+                }
+                Pages::Policies(only) => {
+                    format!(" ({} policies' pages, the rest kept)", only.len())
+                }
+            };
             format!(
-                "Built {files} files in {} ms, {changed} changed{warnings}{cause}",
+                "Built {files} files in {} ms{scope}, {changed} changed{warnings}{cause}",
                 took.as_millis()
             )
         }

@@ -8,7 +8,8 @@
 //! `public/`, not `content/`, no staging folder.
 //!
 //! - `watch`: which changes matter (a pure function) and the watcher;
-//! - `engine`: rebuilds and publishes a [`state::Snapshot`] per change;
+//! - `engine`: rebuilds and publishes a [`state::Snapshot`] per change,
+//!   rendering only the edited policies' pages when `scope` allows;
 //! - `http`: what to answer for a request (Netlify's rules, `netlify`);
 //! - `live`: the reload script, its event stream and the error overlay,
 //!   allowed through the page's CSP by `csp`.
@@ -18,6 +19,7 @@ pub mod engine;
 pub mod http;
 pub mod live;
 pub mod netlify;
+pub mod scope;
 pub mod state;
 pub mod watch;
 

@@ -10,7 +10,7 @@ pub mod sitemap;
 pub mod urls;
 pub mod views;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -78,6 +78,18 @@ impl<'a> Build<'a> {
         theme: &Theme,
         options: Options,
     ) -> Result<(Build<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        Build::new_for(site, theme, options, None)
+    }
+
+    /// [`Build::new`], rendering only the bodies of the policies in `only`
+    /// (by index) when given: for `serve`'s scoped rebuilds, which then
+    /// render only those policies' pages ([`Build::render_pages`]).
+    pub fn new_for(
+        site: &'a Site,
+        theme: &Theme,
+        options: Options,
+        only: Option<&BTreeSet<usize>>,
+    ) -> Result<(Build<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (i18n, mut diagnostics) = I18n::load(theme, &site.config);
         let i18n = Arc::new(i18n);
         let (templates, template_diagnostics) = Templates::new(theme, Arc::clone(&i18n));
@@ -113,14 +125,18 @@ impl<'a> Build<'a> {
             stylesheet_url,
             policy_slugs: site.policy_slugs(),
         };
-        build.bodies = build.render_bodies();
+        build.bodies = build.render_bodies(only);
         Ok((build, diagnostics))
     }
 
-    /// Renders, once, every body any page will show.
-    fn render_bodies(&self) -> HashMap<BodyKey, Rendered> {
+    /// Renders, once, every body any page will show (of the policies in
+    /// `only`, when given).
+    fn render_bodies(&self, only: Option<&BTreeSet<usize>>) -> HashMap<BodyKey, Rendered> {
         let mut jobs: Vec<(usize, &Version, &Text, &str)> = Vec::new();
         for (policy, timeline) in self.timelines.iter().enumerate() {
+            if only.is_some_and(|only| !only.contains(&policy)) {
+                continue;
+            }
             for entry in &timeline.entries {
                 for locale in &self.site.config.locales {
                     if let Some(shown) = self.shown(entry.version, locale) {
@@ -186,9 +202,19 @@ impl<'a> Build<'a> {
 
     /// Renders the whole site into memory.
     pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        self.render_pages(|_| true)
+    }
+
+    /// Renders the pages `keep` selects, and every file that is not a page
+    /// (feeds, JSON, sitemap, assets): `serve`'s scoped rebuilds.
+    pub fn render_pages(
+        &self,
+        keep: impl Fn(&pages::Page) -> bool + Sync,
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let plan = pages::plan(self);
         let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
             .par_iter()
+            .filter(|page| keep(page))
             .map(|page| {
                 pages::render(self, page).map(|bytes| OutputFile {
                     path: urls::output_path(&page.url),

@@ -187,6 +187,7 @@ fn site_with_netlify_toml() -> TestSite {
 }
 
 const PRIVACY_EN: &str = "content/privacy/2026-03-01/en.md";
+const TERMS_EN: &str = "content/terms/2025-01-10/en.md";
 
 #[test]
 fn an_edit_shows_up_in_the_served_page() {
@@ -374,7 +375,7 @@ fn head_and_etags() {
     assert_eq!(stale.status, 200);
 }
 
-/// The guard of incremental rebuilds: what serve serves after an edit is
+/// The guard of incremental rebuilds: what serve serves after edits is
 /// byte for byte what a full build of the edited sources writes (less
 /// serve's script tag in HTML).
 #[test]
@@ -382,13 +383,36 @@ fn served_files_are_identical_to_a_full_build() {
     let site = site_with_netlify_toml();
     let mut server = Server::start(&site);
     let source = std::fs::read_to_string(site.root().join(PRIVACY_EN)).unwrap();
-    site.write(
-        PRIVACY_EN,
-        source.replace("## Analytics", "## Analytics and metrics"),
-    );
-    let page = server.wait_for_page("the edit", "/privacy/", |page| {
+    let edited = source.replace("## Analytics", "## Analytics and metrics");
+    site.write(PRIVACY_EN, &edited);
+    server.wait_for_page("the edit", "/privacy/", |page| {
         page.body.contains("Analytics and metrics")
     });
+    // A text edit renders only its policy's pages.
+    server.wait_for("a scoped rebuild", |s| {
+        let out = s.stdout.lock().unwrap();
+        out.contains("(one policy's pages, the rest kept)")
+            .then_some(())
+    });
+    // An edit to another policy while the site is broken is not lost when
+    // the break is fixed.
+    site.write(
+        PRIVACY_EN,
+        edited.replace("title: Privacy Policy", "titel: x"),
+    );
+    server.wait_for_page("the overlay", "/privacy/", |page| {
+        page.body.contains("legalsite-overlay")
+    });
+    let terms = std::fs::read_to_string(site.root().join(TERMS_EN)).unwrap();
+    site.write(
+        TERMS_EN,
+        format!("{}\nAn added sentence.\n", terms.trim_end()),
+    );
+    site.write(PRIVACY_EN, &edited);
+    server.wait_for_page("the fix", "/privacy/", |page| {
+        !page.body.contains("legalsite-overlay")
+    });
+    let page = server.get("/privacy/");
     let script = page
         .body
         .lines()
