@@ -85,6 +85,8 @@ pub struct Engine {
     /// What the served site was built from, for scoped rebuilds.
     model: Option<(Site, NaiveDate)>,
     unbuilt: Unbuilt,
+    /// The warnings of the last good build, as last shown.
+    warnings: Vec<Diagnostic>,
     build_errors: Vec<String>,
     builds: u64,
     publisher: watch::Sender<Arc<Snapshot>>,
@@ -99,6 +101,7 @@ impl Engine {
             site: None,
             model: None,
             unbuilt: Unbuilt::default(),
+            warnings: Vec::new(),
             build_errors: Vec::new(),
             builds: 0,
             publisher,
@@ -222,8 +225,18 @@ impl Engine {
             files: count,
             pages,
             took: started.elapsed(),
-            warnings: generated.diagnostics,
+            warnings: self.new_warnings(generated.diagnostics),
         }
+    }
+
+    /// The warnings of a build, unless the previous build had the same:
+    /// the terminal shows them once, not at every save.
+    fn new_warnings(&mut self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if diagnostics == self.warnings {
+            return Vec::new();
+        }
+        self.warnings.clone_from(&diagnostics);
+        diagnostics
     }
 
     /// Puts the current netlify.toml rules into the served site.

@@ -213,9 +213,16 @@ fn respond(app: &App, request: &Request, raw_path: &str) -> Response {
     }
     let snapshot = app.snapshots.borrow().clone();
     let headers = request.headers();
+    // The address the browser used goes into the CSP: only a plain
+    // host[:port] is taken from the request.
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or(&app.address)
         .to_string();
     let Some(site) = &snapshot.site else {
