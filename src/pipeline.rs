@@ -130,12 +130,13 @@ fn render(
         upcoming: json::upcoming(&build),
         next_rebuild: json::next_rebuild(&build),
     };
-    let keep = |page: &Page| match (page.kind, only) {
-        (
-            Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy },
-            Some(only),
-        ) => only.contains(&policy),
-        _ => true,
+    // No `_` arm: a new page kind must say whether it belongs to one
+    // policy (and is rendered with that policy only) or lists them all.
+    let keep = |page: &Page| match page.kind {
+        Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy } => {
+            only.is_none_or(|only| only.contains(&policy))
+        }
+        Kind::Portal | Kind::SiteChanges | Kind::NotFound => true,
     };
     match build.render_pages(keep) {
         Ok(files) => Some((files, schedule)),
