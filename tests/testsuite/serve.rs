@@ -483,3 +483,60 @@ fn ctrl_c_stops_cleanly_and_leaves_nothing_behind() {
         .collect();
     assert!(hidden.is_empty(), "{hidden:?}");
 }
+
+#[test]
+fn a_site_that_never_built_shows_its_errors_until_fixed() {
+    let site = site_with_netlify_toml();
+    let source = std::fs::read_to_string(site.root().join(PRIVACY_EN)).unwrap();
+    site.write(
+        PRIVACY_EN,
+        source.replace("title: Privacy Policy", "titel: x"),
+    );
+    let mut server = Server::start(&site);
+    let page = server.get("/privacy/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.body
+            .contains("id=\"legalsite-overlay\" role=\"alert\"")
+    );
+    assert!(page.body.contains("unknown key `titel`"));
+    site.write(PRIVACY_EN, &source);
+    let fixed = server.wait_for_page("the first good build", "/privacy/", |page| {
+        page.status == 200
+    });
+    assert!(fixed.body.contains("We collect your email address"));
+}
+
+#[test]
+fn rules_files_and_netlify_toml_changes_apply_without_a_restart() {
+    let site = site_with_netlify_toml();
+    // A site's own _headers (from static/) applies with netlify.toml's.
+    site.write("static/_headers", "/privacy/*\n  X-Robots-Tag: noarchive\n");
+    let mut server = Server::start(&site);
+    let page = server.get("/privacy/");
+    assert_eq!(page.header("x-robots-tag"), Some("noarchive"));
+    assert_eq!(server.get("/terms/").header("x-robots-tag"), None);
+    assert_eq!(server.get("/_headers").status, 404);
+    // A new rule in netlify.toml applies at once...
+    site.write(
+        "netlify.toml",
+        format!("{NETLIFY_TOML}\n[[redirects]]\n  from = \"/agb\"\n  to = \"/de/terms/\"\n  status = 302\n"),
+    );
+    let moved = server.wait_for_page("the new rule", "/agb", |a| a.status == 302);
+    assert_eq!(moved.header("location"), Some("/de/terms/"));
+    // ...and a broken netlify.toml keeps the last good rules, and says so.
+    site.write(
+        "netlify.toml",
+        format!("{NETLIFY_TOML}\n[[redirects]]\nfrom = \n"),
+    );
+    let broken = server.wait_for_page("the overlay", "/privacy/", |page| {
+        page.body.contains("legalsite-overlay")
+    });
+    assert!(
+        broken.body.contains("error: netlify.toml:"),
+        "{}",
+        broken.body
+    );
+    assert_eq!(server.get("/agb").status, 302);
+    assert_eq!(broken.header("x-frame-options"), Some("DENY"));
+}
