@@ -183,42 +183,12 @@ impl Engine {
                 took: started.elapsed(),
             };
         };
-        let rendered = state::index_files(files);
-        let (files, changed) = match (&pages, &self.site) {
-            (Pages::Policies(_), Some(old)) => {
-                let changed = rendered
-                    .iter()
-                    .filter(|(path, bytes)| old.files.get(*path) != Some(bytes))
-                    .count();
-                let mut files = old.files.clone();
-                files.extend(rendered);
-                (files, changed)
-            }
-            (_, Some(old)) => {
-                let changed = changed_files(&old.files, &rendered);
-                (rendered, changed)
-            }
-            (_, None) => {
-                let count = rendered.len();
-                (rendered, count)
-            }
-        };
+        let (files, changed) = self.merge(&pages, state::index_files(files));
         let count = files.len();
         self.model = generated.site.map(|site| (site, options.today));
         self.unbuilt = Unbuilt::default();
         self.build_errors.clear();
-        if changed > 0 || self.site.is_none() {
-            self.builds += 1;
-            let (file_rules, errors) = state::file_rules(&files);
-            self.rules_errors.retain(|e| e.origin == "netlify.toml");
-            self.rules_errors.extend(errors);
-            self.site = Some(Arc::new(SiteFiles {
-                files,
-                rules: Rules::combine(file_rules, self.config_rules.clone()),
-            }));
-        } else {
-            self.refresh_rules();
-        }
+        self.install(files, changed);
         self.publish();
         Outcome::Built {
             changed,
@@ -227,6 +197,51 @@ impl Engine {
             took: started.elapsed(),
             warnings: self.new_warnings(generated.diagnostics),
         }
+    }
+
+    /// The new site's files (a scoped build's laid over the served ones),
+    /// and how many differ from the served site.
+    fn merge(
+        &self,
+        pages: &Pages,
+        rendered: HashMap<String, Bytes>,
+    ) -> (HashMap<String, Bytes>, usize) {
+        let Some(old) = &self.site else {
+            let count = rendered.len();
+            return (rendered, count);
+        };
+        match pages {
+            Pages::Policies(_) => {
+                let changed = rendered
+                    .iter()
+                    .filter(|(path, bytes)| old.files.get(*path) != Some(bytes))
+                    .count();
+                let mut files = old.files.clone();
+                files.extend(rendered);
+                (files, changed)
+            }
+            Pages::All => {
+                let changed = changed_files(&old.files, &rendered);
+                (rendered, changed)
+            }
+        }
+    }
+
+    /// Serves the new files, unless nothing changed (then the pages keep
+    /// their build id and browsers do not reload).
+    fn install(&mut self, files: HashMap<String, Bytes>, changed: usize) {
+        if changed == 0 && self.site.is_some() {
+            self.refresh_rules();
+            return;
+        }
+        self.builds += 1;
+        let (file_rules, errors) = state::file_rules(&files);
+        self.rules_errors.retain(|e| e.origin == "netlify.toml");
+        self.rules_errors.extend(errors);
+        self.site = Some(Arc::new(SiteFiles {
+            files,
+            rules: Rules::combine(file_rules, self.config_rules.clone()),
+        }));
     }
 
     /// The warnings of a build, unless the previous build had the same:

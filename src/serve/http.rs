@@ -192,10 +192,11 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         return response;
     }
     let raw_path = request.uri().path().to_string();
-    if raw_path == format!("{}events", live::PREFIX) {
-        return live::events(app.snapshots.clone(), app.stopping.clone());
-    }
-    let response = respond(&app, &request, &raw_path);
+    let response = if raw_path == format!("{}events", live::PREFIX) {
+        live::events(app.snapshots.clone(), app.stopping.clone())
+    } else {
+        respond(&app, &request, &raw_path)
+    };
     if head { strip_body(response) } else { response }
 }
 
