@@ -202,45 +202,13 @@ pub async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
 
 fn respond(app: &App, request: &Request, raw_path: &str) -> Response {
     if raw_path.starts_with(live::PREFIX) {
-        return match live::asset(raw_path) {
-            Some((kind, text)) => {
-                let mut response = (StatusCode::OK, text).into_response();
-                set(response.headers_mut(), header::CONTENT_TYPE, kind);
-                set(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
-                response
-            }
-            None => plain(StatusCode::NOT_FOUND, "Not found.\n"),
-        };
+        return own_file(raw_path);
     }
     let snapshot = app.snapshots.borrow().clone();
-    let headers = request.headers();
-    // The address the browser used goes into the CSP: only a plain
-    // host[:port] is taken from the request.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or(&app.address)
-        .to_string();
     let Some(site) = &snapshot.site else {
-        let body = live::inject(
-            live::no_site_page().as_bytes(),
-            &snapshot.build,
-            &snapshot.errors(),
-        );
-        let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
-        set(
-            response.headers_mut(),
-            header::CONTENT_TYPE,
-            "text/html; charset=utf-8",
-        );
-        set(response.headers_mut(), header::CACHE_CONTROL, "no-store");
-        return response;
+        return no_site(&snapshot);
     };
+    let headers = request.headers();
     let path = percent_decode(raw_path);
     let header_text = |name: HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let facts = RequestFacts {
@@ -251,6 +219,7 @@ fn respond(app: &App, request: &Request, raw_path: &str) -> Response {
     };
     match resolve(site, &facts) {
         Reply::File { path: file, status } => {
+            let host = host(headers, &app.address);
             let page = Page {
                 site,
                 snapshot: &snapshot,
@@ -277,6 +246,45 @@ fn respond(app: &App, request: &Request, raw_path: &str) -> Response {
         ),
         Reply::NotFound => plain(StatusCode::NOT_FOUND, "Not found.\n"),
     }
+}
+
+/// The reload script and the overlay's stylesheet.
+fn own_file(raw_path: &str) -> Response {
+    match live::asset(raw_path) {
+        Some((kind, text)) => {
+            let mut response = (StatusCode::OK, text).into_response();
+            set(response.headers_mut(), header::CONTENT_TYPE, kind);
+            set(response.headers_mut(), header::CACHE_CONTROL, "no-cache");
+            response
+        }
+        None => plain(StatusCode::NOT_FOUND, "Not found.\n"),
+    }
+}
+
+/// Before the first good build: the errors, on every path.
+fn no_site(snapshot: &Snapshot) -> Response {
+    let page = live::no_site_page().as_bytes();
+    let body = live::inject(page, &snapshot.build, &snapshot.errors());
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    let headers = response.headers_mut();
+    set(headers, header::CONTENT_TYPE, "text/html; charset=utf-8");
+    set(headers, header::CACHE_CONTROL, "no-store");
+    response
+}
+
+/// The address the browser used, for the CSP: only a plain host[:port]
+/// is taken from the request.
+fn host(headers: &HeaderMap, fallback: &str) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or(fallback)
+        .to_string()
 }
 
 /// One site file to answer with.
