@@ -445,16 +445,24 @@ pub fn parse_netlify_toml(text: &str) -> Result<Rules, RulesError> {
         });
     }
     for (index, redirect) in parsed.redirects.into_iter().enumerate() {
-        let origin = format!("netlify.toml [[redirects]] #{}", index + 1);
-        let Some(to) = redirect.to else {
-            return Err(error(format!(
-                "[[redirects]] #{} (from = \"{}\") has no `to`",
-                index + 1,
-                redirect.from
-            )));
+        rules
+            .redirects
+            .push(redirect.into_rule(index + 1).map_err(error)?);
+    }
+    Ok(rules)
+}
+
+impl TomlRedirect {
+    /// The `number`th `[[redirects]]` table as a rule.
+    fn into_rule(self, number: usize) -> Result<Redirect, String> {
+        let Some(to) = self.to else {
+            return Err(format!(
+                "[[redirects]] #{number} (from = \"{}\") has no `to`",
+                self.from
+            ));
         };
         let mut conditions = Conditions::default();
-        for (name, value) in redirect.conditions {
+        for (name, value) in self.conditions {
             let list = match value {
                 toml::Value::String(s) => split_list(&s),
                 toml::Value::Array(items) => items
@@ -462,25 +470,23 @@ pub fn parse_netlify_toml(text: &str) -> Result<Rules, RulesError> {
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),
                 _ => {
-                    return Err(error(format!(
-                        "[[redirects]] #{}: conditions.{name} must be a list of strings",
-                        index + 1
-                    )));
+                    return Err(format!(
+                        "[[redirects]] #{number}: conditions.{name} must be a list of strings"
+                    ));
                 }
             };
             conditions.set(&name, list);
         }
-        rules.redirects.push(Redirect {
-            from: redirect.from,
-            query: redirect.query.into_iter().collect(),
+        Ok(Redirect {
+            from: self.from,
+            query: self.query.into_iter().collect(),
             to,
-            status: redirect.status.unwrap_or(301),
-            force: redirect.force,
+            status: self.status.unwrap_or(301),
+            force: self.force,
             conditions,
-            origin,
-        });
+            origin: format!("netlify.toml [[redirects]] #{number}"),
+        })
     }
-    Ok(rules)
 }
 
 impl Conditions {
