@@ -2,7 +2,7 @@
 //! theme, plan and render every page. `build` writes the result, `check`
 //! only reports, `serve` serves it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use crate::content::{self, lock};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::site::pages::{Kind, Page};
 use crate::site::{Build, Options, OutputFile, json};
 use crate::theme::Theme;
 
@@ -35,31 +34,30 @@ pub struct Schedule {
     pub next_rebuild: Option<NaiveDate>,
 }
 
-/// Which pages a run renders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pages {
-    All,
-    /// The pages of these policies (by index in `Site::policies`), the
-    /// pages that list every policy (portals, site changes, 404), and
-    /// every file that is not a page. `serve` uses it when an edit
-    /// changed only these policies' texts, and keeps the other pages of
-    /// its previous build.
-    Policies(BTreeSet<usize>),
+/// A previous build whose pages a run keeps (see [`generate_reusing`]).
+pub struct Reuse<'p> {
+    /// The previous build's files, complete.
+    pub files: &'p [OutputFile],
+    /// The policies (by index in `Site::policies`) whose pages are
+    /// rendered again, with the pages and files that list every policy.
+    pub policies: BTreeSet<usize>,
 }
 
 /// Runs the flow. Problems in one stage do not hide those of the next:
 /// templates are checked even when content has errors.
 pub fn generate(root: &Path, options: &Options) -> Generated {
-    generate_pages(root, options, |_| Pages::All)
+    generate_reusing(root, options, |_| None)
 }
 
-/// [`generate`], rendering the pages `choose` picks once it has seen the
-/// loaded site; with [`Pages::Policies`], `files` holds only what was
-/// rendered.
-pub fn generate_pages(
+/// [`generate`], keeping pages of a previous build: once the site is
+/// loaded, `reuse` may name a previous build and the policies whose pages
+/// must be rendered again; every other page is taken from that build.
+/// `serve` does this when an edit changed only some policies' texts.
+/// `files` is the complete site all the same.
+pub fn generate_reusing<'p>(
     root: &Path,
     options: &Options,
-    choose: impl FnOnce(&Site) -> Pages,
+    reuse: impl FnOnce(&Site) -> Option<Reuse<'p>>,
 ) -> Generated {
     let loaded = content::load(root);
     let mut diagnostics = Diagnostics::default();
@@ -84,8 +82,13 @@ pub fn generate_pages(
             options.today,
         ));
     }
-    let pages = choose(&site);
-    let rendered = render(&site, options, &pages, &mut diagnostics);
+    let reuse = reuse(&site);
+    let only = reuse.as_ref().map(|r| r.policies.clone());
+    let rendered =
+        render(&site, options, only, &mut diagnostics).map(|(files, schedule)| match &reuse {
+            Some(reuse) => (lay_over(reuse.files, files), schedule),
+            None => (files, schedule),
+        });
     let (files, schedule) = match rendered {
         Some((files, schedule)) if !diagnostics.has_errors() => (Some(files), schedule),
         Some((_, schedule)) => (None, schedule),
@@ -99,10 +102,23 @@ pub fn generate_pages(
     }
 }
 
+/// `rendered` in place of the same paths of `previous`, sorted by path.
+fn lay_over(previous: &[OutputFile], rendered: Vec<OutputFile>) -> Vec<OutputFile> {
+    let fresh: HashSet<&str> = rendered.iter().map(|f| f.path.as_str()).collect();
+    let mut files: Vec<OutputFile> = previous
+        .iter()
+        .filter(|f| !fresh.contains(f.path.as_str()))
+        .cloned()
+        .collect();
+    files.extend(rendered);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
 fn render(
     site: &Site,
     options: &Options,
-    pages: &Pages,
+    only: Option<BTreeSet<usize>>,
     diagnostics: &mut Diagnostics,
 ) -> Option<(Vec<OutputFile>, Schedule)> {
     let theme = match Theme::new(&site.root, &site.config) {
@@ -111,10 +127,6 @@ fn render(
             diagnostics.push(diagnostic);
             return None;
         }
-    };
-    let only = match pages {
-        Pages::All => None,
-        Pages::Policies(only) => Some(only),
     };
     let build = match Build::new_for(site, &theme, options.clone(), only) {
         Ok((build, found)) => {
@@ -130,15 +142,7 @@ fn render(
         upcoming: json::upcoming(&build),
         next_rebuild: json::next_rebuild(&build),
     };
-    // No `_` arm: a new page kind must say whether it belongs to one
-    // policy (and is rendered with that policy only) or lists them all.
-    let keep = |page: &Page| match page.kind {
-        Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy } => {
-            only.is_none_or(|only| only.contains(&policy))
-        }
-        Kind::Portal | Kind::SiteChanges | Kind::NotFound => true,
-    };
-    match build.render_pages(keep) {
+    match build.render() {
         Ok(files) => Some((files, schedule)),
         Err(found) => {
             diagnostics.extend(found);

@@ -2,12 +2,11 @@
 //! a build fails, re-reads the routing rules, and publishes each new
 //! [`Snapshot`] to the server and the browsers.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
 use chrono::NaiveDate;
 use tokio::sync::watch;
 
@@ -17,8 +16,9 @@ use super::state::{self, SiteFiles, Snapshot};
 use super::watch::Changes;
 use crate::diag::{Diagnostic, count_line};
 use crate::model::Site;
-use crate::pipeline::{self, Pages};
+use crate::pipeline::{self, Reuse};
 use crate::site::Options;
+use crate::site::OutputFile;
 
 /// What every build of this session is asked for.
 #[derive(Debug, Clone)]
@@ -52,8 +52,9 @@ pub enum Outcome {
     Built {
         changed: usize,
         files: usize,
-        /// Pages rendered: all, or those of the edited policies.
-        pages: Pages,
+        /// `Some(n)`: only the pages of the `n` edited policies were
+        /// rendered, the rest kept; `None`: every page.
+        scoped: Option<usize>,
         took: Duration,
         warnings: Vec<Diagnostic>,
     },
@@ -170,10 +171,16 @@ impl Engine {
             }),
             _ => None,
         };
-        let mut pages = Pages::All;
-        let generated = pipeline::generate_pages(&self.settings.root, &options, |site| {
-            pages = scope::pages_to_render(previous.as_ref(), options.today, site, &policies);
-            pages.clone()
+        let served = self.site.clone();
+        let mut scoped = None;
+        let generated = pipeline::generate_reusing(&self.settings.root, &options, |site| {
+            let policies =
+                scope::policies_to_render(previous.as_ref(), options.today, site, &policies)?;
+            scoped = Some(policies.len());
+            Some(Reuse {
+                files: &served.as_ref()?.files,
+                policies,
+            })
         });
         let Some(files) = generated.files else {
             self.build_errors = state::render_errors(&generated.diagnostics);
@@ -183,7 +190,10 @@ impl Engine {
                 took: started.elapsed(),
             };
         };
-        let (files, changed) = self.merge(&pages, state::index_files(files));
+        let changed = match &self.site {
+            Some(old) => changed_files(&old.files, &files),
+            None => files.len(),
+        };
         let count = files.len();
         self.model = generated.site.map(|site| (site, options.today));
         self.unbuilt = Unbuilt::default();
@@ -193,43 +203,15 @@ impl Engine {
         Outcome::Built {
             changed,
             files: count,
-            pages,
+            scoped,
             took: started.elapsed(),
             warnings: self.new_warnings(generated.diagnostics),
         }
     }
 
-    /// The new site's files (a scoped build's laid over the served ones),
-    /// and how many differ from the served site.
-    fn merge(
-        &self,
-        pages: &Pages,
-        rendered: HashMap<String, Bytes>,
-    ) -> (HashMap<String, Bytes>, usize) {
-        let Some(old) = &self.site else {
-            let count = rendered.len();
-            return (rendered, count);
-        };
-        match pages {
-            Pages::Policies(_) => {
-                let changed = rendered
-                    .iter()
-                    .filter(|(path, bytes)| old.files.get(*path) != Some(bytes))
-                    .count();
-                let mut files = old.files.clone();
-                files.extend(rendered);
-                (files, changed)
-            }
-            Pages::All => {
-                let changed = changed_files(&old.files, &rendered);
-                (rendered, changed)
-            }
-        }
-    }
-
     /// Serves the new files, unless nothing changed (then the pages keep
     /// their build id and browsers do not reload).
-    fn install(&mut self, files: HashMap<String, Bytes>, changed: usize) {
+    fn install(&mut self, files: Vec<OutputFile>, changed: usize) {
         if changed == 0 && self.site.is_some() {
             self.refresh_rules();
             return;
@@ -286,12 +268,15 @@ impl Engine {
 }
 
 /// How many files differ between two builds (added, removed or changed).
-fn changed_files(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> usize {
+fn changed_files(old: &[OutputFile], new: &[OutputFile]) -> usize {
     let changed_or_added = new
         .iter()
-        .filter(|(path, bytes)| old.get(*path) != Some(bytes))
+        .filter(|f| state::find(old, &f.path) != Some(f.bytes.as_slice()))
         .count();
-    let removed = old.keys().filter(|path| !new.contains_key(*path)).count();
+    let removed = old
+        .iter()
+        .filter(|f| state::find(new, &f.path).is_none())
+        .count();
     changed_or_added + removed
 }
 
@@ -308,7 +293,7 @@ pub fn summary(outcome: &Outcome, changes: Option<&Changes>) -> String {
         Outcome::Built {
             changed,
             files,
-            pages,
+            scoped,
             took,
             warnings,
         } => {
@@ -321,14 +306,10 @@ pub fn summary(outcome: &Outcome, changes: Option<&Changes>) -> String {
             } else {
                 String::new()
             };
-            let scope = match pages {
-                Pages::All => String::new(),
-                Pages::Policies(only) if only.len() == 1 => {
-                    " (one policy's pages, the rest kept)".to_string()
-                }
-                Pages::Policies(only) => {
-                    format!(" ({} policies' pages, the rest kept)", only.len())
-                }
+            let scope = match scoped {
+                None => String::new(),
+                Some(1) => " (one policy's pages, the rest kept)".to_string(),
+                Some(n) => format!(" ({n} policies' pages, the rest kept)"),
             };
             format!(
                 "Built {files} files in {} ms{scope}, {changed} changed{warnings}{cause}",

@@ -311,7 +311,7 @@ fn serve_file(page: &Page<'_>, request_headers: &HeaderMap) -> Response {
             &page.snapshot.errors(),
         ))
     } else {
-        bytes.clone()
+        Bytes::copy_from_slice(bytes)
     };
     let etag = etag(&body);
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
@@ -422,7 +422,7 @@ mod tests {
     use crate::serve::netlify::{Rules, parse_redirects_file};
 
     fn site() -> SiteFiles {
-        let mut files = std::collections::HashMap::new();
+        let mut files = Vec::new();
         for path in [
             "index.html",
             "404.html",
@@ -434,8 +434,12 @@ mod tests {
             "style.css",
             "_redirects",
         ] {
-            files.insert(path.to_string(), Bytes::from_static(b"x"));
+            files.push(crate::site::OutputFile {
+                path: path.to_string(),
+                bytes: b"x".to_vec(),
+            });
         }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         let (redirects, _) = parse_redirects_file(
             "/  lang=:lang  /index.html  200!\n/  /de/  302!  Language=de\n/de/*  /de/404.html  404\n/old  /privacy/  301\n/shadowed  /privacy/  301\n",
         );

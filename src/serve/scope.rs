@@ -19,7 +19,6 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use crate::model::{Policy, Site, Text, Version};
-use crate::pipeline::Pages;
 
 /// What the previous good build was made from.
 pub struct Previous<'a> {
@@ -27,35 +26,28 @@ pub struct Previous<'a> {
     pub today: NaiveDate,
 }
 
-/// The pages to render for a change to the policies named `changed` (their
-/// folder names), given the newly loaded site.
-pub fn pages_to_render(
+/// The policies (by index in the newly loaded `site`) whose pages must be
+/// rendered again after edits to the policies named `changed` (their
+/// folder names), or `None` when every page must be.
+pub fn policies_to_render(
     previous: Option<&Previous<'_>>,
     today: NaiveDate,
     site: &Site,
     changed: &BTreeSet<String>,
-) -> Pages {
-    let Some(previous) = previous else {
-        return Pages::All;
-    };
+) -> Option<BTreeSet<usize>> {
+    let previous = previous?;
     if changed.is_empty()
         || previous.today != today
         || previous.site.config != site.config
         || !same_metadata(previous.site, site)
     {
-        return Pages::All;
+        return None;
     }
-    let mut indices = BTreeSet::new();
-    for slug in changed {
-        match site.policies.iter().position(|p| &p.slug == slug) {
-            Some(index) => {
-                indices.insert(index);
-            }
-            // A folder that is not a policy (yet): let the full build say.
-            None => return Pages::All,
-        }
-    }
-    Pages::Policies(indices)
+    changed
+        .iter()
+        // A folder that is not a policy (yet): the full build says why.
+        .map(|slug| site.policies.iter().position(|p| &p.slug == slug))
+        .collect()
 }
 
 /// True when two loads of a site differ at most in their texts' bodies.
@@ -147,15 +139,20 @@ mod tests {
         let new = load(dir.path());
         let previous = Previous { site: &old, today };
         let changed = BTreeSet::from(["privacy".to_string()]);
-        let pages = pages_to_render(Some(&previous), today, &new, &changed);
-        assert_eq!(pages, Pages::Policies(BTreeSet::from([0])));
-        // Another day, or no previous build: everything.
+        let policies = policies_to_render(Some(&previous), today, &new, &changed);
+        assert_eq!(policies, Some(BTreeSet::from([0])));
+        // Another day, no previous build, or an unknown folder: everything.
         let tomorrow = today.succ_opt().unwrap();
         assert_eq!(
-            pages_to_render(Some(&previous), tomorrow, &new, &changed),
-            Pages::All
+            policies_to_render(Some(&previous), tomorrow, &new, &changed),
+            None
         );
-        assert_eq!(pages_to_render(None, today, &new, &changed), Pages::All);
+        assert_eq!(policies_to_render(None, today, &new, &changed), None);
+        let stray = BTreeSet::from(["Privacy Policy".to_string()]);
+        assert_eq!(
+            policies_to_render(Some(&previous), today, &new, &stray),
+            None
+        );
     }
 
     #[test]
@@ -168,15 +165,15 @@ mod tests {
         let previous = Previous { site: &old, today };
         let changed = BTreeSet::from(["privacy".to_string()]);
         assert_eq!(
-            pages_to_render(Some(&previous), today, &new, &changed),
-            Pages::All
+            policies_to_render(Some(&previous), today, &new, &changed),
+            None
         );
     }
 
-    /// The scoped build's pages, laid over the previous build, are the full
-    /// build's files.
+    /// A build that keeps the previous build's other pages is the full
+    /// build, file for file.
     #[test]
-    fn a_scoped_build_over_the_previous_one_is_the_full_build() {
+    fn a_scoped_build_is_the_full_build() {
         let dir = fixture();
         let options = Options {
             today: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
@@ -185,32 +182,24 @@ mod tests {
         };
         let before = crate::pipeline::generate(dir.path(), &options);
         let old = before.site.unwrap();
+        let old_files = before.files.unwrap();
         edit(dir.path(), "## Analytics", "## Analytics and metrics");
         let previous = Previous {
             site: &old,
             today: options.today,
         };
         let changed = BTreeSet::from(["privacy".to_string()]);
-        let mut chosen = Pages::All;
-        let scoped = crate::pipeline::generate_pages(dir.path(), &options, |site| {
-            chosen = pages_to_render(Some(&previous), options.today, site, &changed);
-            chosen.clone()
+        let mut scoped = false;
+        let reused = crate::pipeline::generate_reusing(dir.path(), &options, |site| {
+            let policies = policies_to_render(Some(&previous), options.today, site, &changed)?;
+            scoped = true;
+            Some(crate::pipeline::Reuse {
+                files: &old_files,
+                policies,
+            })
         });
-        assert!(matches!(chosen, Pages::Policies(_)));
-        let mut merged: std::collections::BTreeMap<String, Vec<u8>> = before
-            .files
-            .unwrap()
-            .into_iter()
-            .map(|f| (f.path, f.bytes))
-            .collect();
-        let scoped_files = scoped.files.unwrap();
-        let full = crate::pipeline::generate(dir.path(), &options)
-            .files
-            .unwrap();
-        assert!(scoped_files.len() < full.len());
-        merged.extend(scoped_files.into_iter().map(|f| (f.path, f.bytes)));
-        let full: std::collections::BTreeMap<String, Vec<u8>> =
-            full.into_iter().map(|f| (f.path, f.bytes)).collect();
-        assert_eq!(merged, full);
+        assert!(scoped);
+        let full = crate::pipeline::generate(dir.path(), &options);
+        assert_eq!(reused.files.unwrap(), full.files.unwrap());
     }
 }

@@ -2,11 +2,8 @@
 //! memory and its routing rules) and the problems of the latest attempt.
 //! A rebuild makes a new [`Snapshot`]; requests read whichever is current.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-
-use axum::body::Bytes;
 
 use super::netlify::{self, Rules, RulesError};
 use crate::diag::Diagnostic;
@@ -15,16 +12,25 @@ use crate::site::OutputFile;
 /// A built site, ready to serve.
 #[derive(Debug, Default)]
 pub struct SiteFiles {
-    /// By path inside the site (`privacy/index.html`).
-    pub files: HashMap<String, Bytes>,
+    /// The complete site, sorted by path (as the pipeline makes it).
+    pub files: Vec<OutputFile>,
     /// `_redirects` / `_headers` of the site, then netlify.toml's.
     pub rules: Rules,
 }
 
 impl SiteFiles {
-    pub fn get(&self, path: &str) -> Option<&Bytes> {
-        self.files.get(path)
+    /// The bytes of the file at `path` inside the site (`privacy/index.html`).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        find(&self.files, path)
     }
+}
+
+/// A file of a sorted list of files.
+pub fn find<'f>(files: &'f [OutputFile], path: &str) -> Option<&'f [u8]> {
+    files
+        .binary_search_by(|f| f.path.as_str().cmp(path))
+        .ok()
+        .map(|index| files[index].bytes.as_slice())
 }
 
 /// The state every request and every browser sees.
@@ -77,10 +83,9 @@ pub fn read_netlify_toml(root: &Path) -> Result<Rules, RulesError> {
 
 /// The rules of a built site's `_redirects` and `_headers`, with the
 /// problems found in them.
-pub fn file_rules(files: &HashMap<String, Bytes>) -> (Rules, Vec<RulesError>) {
+pub fn file_rules(files: &[OutputFile]) -> (Rules, Vec<RulesError>) {
     let text = |name: &str| {
-        files
-            .get(name)
+        find(files, name)
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default()
     };
@@ -88,14 +93,6 @@ pub fn file_rules(files: &HashMap<String, Bytes>) -> (Rules, Vec<RulesError>) {
     let (headers, header_errors) = netlify::parse_headers_file(&text("_headers"));
     errors.extend(header_errors);
     (Rules { redirects, headers }, errors)
-}
-
-/// Files of a build, keyed for serving.
-pub fn index_files(files: Vec<OutputFile>) -> HashMap<String, Bytes> {
-    files
-        .into_iter()
-        .map(|f| (f.path, Bytes::from(f.bytes)))
-        .collect()
 }
 
 /// Errors of a failed build as the terminal shows them, without colour.

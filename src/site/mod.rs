@@ -57,6 +57,10 @@ pub struct Build<'a> {
     pub assets: Vec<OutputFile>,
     pub stylesheet_url: String,
     pub policy_slugs: Vec<String>,
+    /// Render only these policies' bodies and pages (by index), with the
+    /// pages and files that list every policy: `serve`'s scoped rebuilds
+    /// (see `pipeline::generate_reusing`). `None`: everything.
+    only: Option<BTreeSet<usize>>,
 }
 
 type BodyKey = (usize, VersionId, String, String);
@@ -81,14 +85,12 @@ impl<'a> Build<'a> {
         Build::new_for(site, theme, options, None)
     }
 
-    /// [`Build::new`], rendering only the bodies of the policies in `only`
-    /// (by index) when given: for `serve`'s scoped rebuilds, which then
-    /// render only those policies' pages ([`Build::render_pages`]).
+    /// [`Build::new`] for the policies in `only` (see [`Build::renders`]).
     pub fn new_for(
         site: &'a Site,
         theme: &Theme,
         options: Options,
-        only: Option<&BTreeSet<usize>>,
+        only: Option<BTreeSet<usize>>,
     ) -> Result<(Build<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (i18n, mut diagnostics) = I18n::load(theme, &site.config);
         let i18n = Arc::new(i18n);
@@ -124,17 +126,17 @@ impl<'a> Build<'a> {
             assets,
             stylesheet_url,
             policy_slugs: site.policy_slugs(),
+            only,
         };
-        build.bodies = build.render_bodies(only);
+        build.bodies = build.render_bodies();
         Ok((build, diagnostics))
     }
 
-    /// Renders, once, every body any page will show (of the policies in
-    /// `only`, when given).
-    fn render_bodies(&self, only: Option<&BTreeSet<usize>>) -> HashMap<BodyKey, Rendered> {
+    /// Renders, once, every body any page will show.
+    fn render_bodies(&self) -> HashMap<BodyKey, Rendered> {
         let mut jobs: Vec<(usize, &Version, &Text, &str)> = Vec::new();
         for (policy, timeline) in self.timelines.iter().enumerate() {
-            if only.is_some_and(|only| !only.contains(&policy)) {
+            if !self.renders_policy(policy) {
                 continue;
             }
             for entry in &timeline.entries {
@@ -200,21 +202,30 @@ impl<'a> Build<'a> {
             })
     }
 
-    /// Renders the whole site into memory.
-    pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        self.render_pages(|_| true)
+    /// True when this build renders the pages of policy `index`.
+    fn renders_policy(&self, index: usize) -> bool {
+        self.only.as_ref().is_none_or(|only| only.contains(&index))
     }
 
-    /// Renders the pages `keep` selects, and every file that is not a page
-    /// (feeds, JSON, sitemap, assets): `serve`'s scoped rebuilds.
-    pub fn render_pages(
-        &self,
-        keep: impl Fn(&pages::Page) -> bool + Sync,
-    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    /// True when this build renders pages of this kind. No `_` arm: a new
+    /// kind must say whether it belongs to one policy or lists them all.
+    pub fn renders(&self, kind: pages::Kind) -> bool {
+        use pages::Kind;
+        match kind {
+            Kind::Policy { policy } | Kind::Version { policy, .. } | Kind::Changes { policy } => {
+                self.renders_policy(policy)
+            }
+            Kind::Portal | Kind::SiteChanges | Kind::NotFound => true,
+        }
+    }
+
+    /// Renders the whole site into memory (with `only`, those policies'
+    /// pages, the pages listing every policy, and every non-page file).
+    pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let plan = pages::plan(self);
         let rendered: Vec<Result<OutputFile, Diagnostic>> = plan
             .par_iter()
-            .filter(|page| keep(page))
+            .filter(|page| self.renders(page.kind))
             .map(|page| {
                 pages::render(self, page).map(|bytes| OutputFile {
                     path: urls::output_path(&page.url),
