@@ -40,6 +40,8 @@ enum Command {
     Lock(LockArgs),
     /// Print the notices of upcoming material changes (for a mailer).
     Notices(NoticesArgs),
+    /// Preview the site: build, serve on 127.0.0.1, rebuild and reload on save.
+    Serve(ServeArgs),
 }
 
 /// Options every command takes.
@@ -116,6 +118,27 @@ pub struct LockArgs {
     pub common: Common,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Port to listen on (default: 4000, or a free one if 4000 is taken; 0: any free port).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Address to listen on; other than 127.0.0.1 or ::1 the preview is open to your network.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include drafts and versions not published yet.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Base URL of the pages' absolute links (default: the preview's own address).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Open the preview in the browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
 /// Runs legalsite with these arguments; returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
@@ -131,5 +154,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Command::New(args) => cmd::new::execute(&args),
         Command::Lock(args) => cmd::lock::execute(&args.common),
         Command::Notices(args) => cmd::notices::execute(&args),
+        Command::Serve(args) => cmd::serve::execute(&args),
     }
 }

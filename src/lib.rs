@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod redline;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod templates;

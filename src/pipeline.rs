@@ -3,6 +3,7 @@
 //! files into its staging folder, `check` discards them, `serve` and the
 //! tests keep them in memory.
 
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -10,14 +11,14 @@ use chrono::NaiveDate;
 use crate::content::{self, lock};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::site::{Build, Collect, Options, PageIndex, Sink, json};
+use crate::site::{Build, Collect, Options, OutputFile, PageIndex, Sink, json};
 use crate::theme::Theme;
 
 /// What one run of the flow produced.
 pub struct Generated {
     /// The site's files, sorted by path, when they were kept in memory
     /// ([`generate`]) and there were no errors.
-    pub files: Option<Vec<crate::site::OutputFile>>,
+    pub files: Option<Vec<OutputFile>>,
     /// Every file was rendered and no error was found.
     pub succeeded: bool,
     /// Every problem found, sorted.
@@ -37,33 +38,84 @@ pub struct Schedule {
     pub next_rebuild: Option<NaiveDate>,
 }
 
+/// A previous build whose pages a run keeps (see [`generate_reusing`]).
+pub struct Reuse<'p> {
+    /// The previous build's files, complete.
+    pub files: &'p [OutputFile],
+    /// The policies (by index in `Site::policies`) whose pages are
+    /// rendered again, with the pages and files that list every policy.
+    pub policies: BTreeSet<usize>,
+}
+
 /// Runs the flow and keeps the files in memory.
 pub fn generate(root: &Path, options: &Options) -> Generated {
+    generate_reusing(root, options, |_| None)
+}
+
+/// [`generate`], keeping pages of a previous build: once the site is
+/// loaded, `reuse` may name a previous build and the policies whose pages
+/// must be rendered again; every other page is taken from that build.
+/// `serve` does this when an edit changed only some policies' texts.
+/// `files` is the complete site all the same.
+pub fn generate_reusing<'p>(
+    root: &Path,
+    options: &Options,
+    reuse: impl FnOnce(&Site) -> Option<Reuse<'p>>,
+) -> Generated {
     let collect = Collect::default();
-    let mut generated = generate_into(root, options, &collect);
+    let (mut generated, reused) = flow(root, options, &collect, reuse);
     if generated.succeeded {
-        generated.files = Some(collect.into_sorted());
+        let fresh = collect.into_sorted();
+        generated.files = Some(match reused {
+            Some(reuse) => lay_over(reuse.files, fresh),
+            None => fresh,
+        });
     }
     generated
+}
+
+/// `rendered` in place of the same paths of `previous`, sorted by path.
+fn lay_over(previous: &[OutputFile], rendered: Vec<OutputFile>) -> Vec<OutputFile> {
+    let fresh: HashSet<&str> = rendered.iter().map(|f| f.path.as_str()).collect();
+    let mut files: Vec<OutputFile> = previous
+        .iter()
+        .filter(|f| !fresh.contains(f.path.as_str()))
+        .cloned()
+        .collect();
+    files.extend(rendered);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 /// Runs the flow, putting every file into `sink`. Problems in one stage do
 /// not hide those of the next: templates are checked even when content has
 /// errors.
 pub fn generate_into(root: &Path, options: &Options, sink: &dyn Sink) -> Generated {
+    flow(root, options, sink, |_| None).0
+}
+
+/// The flow, rendering everything, or (with `reuse`) the chosen policies'
+/// pages and every page and file that lists all policies.
+fn flow<'p>(
+    root: &Path,
+    options: &Options,
+    sink: &dyn Sink,
+    reuse: impl FnOnce(&Site) -> Option<Reuse<'p>>,
+) -> (Generated, Option<Reuse<'p>>) {
     let mut stopwatch = Stopwatch::start();
     let loaded = content::load(root);
     stopwatch.mark("load");
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(loaded.diagnostics);
     let Some(site) = loaded.site else {
-        return Generated {
+        let generated = Generated {
             files: None,
             succeeded: false,
             diagnostics: diagnostics.sorted(),
             site: None,
             schedule: Schedule::default(),
         };
+        return (generated, None);
     };
     let (lock_source, lock, lock_diagnostics) = lock::Lock::read(root);
     diagnostics.extend(lock_diagnostics);
@@ -78,7 +130,13 @@ pub fn generate_into(root: &Path, options: &Options, sink: &dyn Sink) -> Generat
         ));
     }
     stopwatch.mark("lock");
-    let rendered = render(&site, options, sink, &mut diagnostics, &mut stopwatch);
+    let reuse = reuse(&site);
+    let only = reuse.as_ref().map(|r| r.policies.clone());
+    let mut rendered = render(&site, options, only, sink, &mut diagnostics, &mut stopwatch);
+    // Pages kept from the previous build are pages of the site too.
+    if let (Some((index, _)), Some(reuse)) = (&mut rendered, &reuse) {
+        index.add_missing(reuse.files);
+    }
     // Lints read the rendered site (links are checked against the pages
     // that exist), so they run once it renders.
     if let Some((index, _)) = &rendered {
@@ -88,18 +146,20 @@ pub fn generate_into(root: &Path, options: &Options, sink: &dyn Sink) -> Generat
     }
     stopwatch.report();
     let succeeded = rendered.is_some() && !diagnostics.has_errors();
-    Generated {
+    let generated = Generated {
         files: None,
         succeeded,
         diagnostics: diagnostics.sorted(),
         site: Some(site),
         schedule: rendered.map(|(_, schedule)| schedule).unwrap_or_default(),
-    }
+    };
+    (generated, reuse)
 }
 
 fn render(
     site: &Site,
     options: &Options,
+    only: Option<BTreeSet<usize>>,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     stopwatch: &mut Stopwatch,
@@ -111,7 +171,7 @@ fn render(
             return None;
         }
     };
-    let build = match Build::new(site, &theme, options.clone()) {
+    let build = match Build::new_for(site, &theme, options.clone(), only) {
         Ok((build, found)) => {
             diagnostics.extend(found);
             build

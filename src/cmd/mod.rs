@@ -6,6 +6,7 @@ pub mod check;
 pub mod lock;
 pub mod new;
 pub mod notices;
+pub mod serve;
 
 use chrono::NaiveDate;
 

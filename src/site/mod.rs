@@ -59,6 +59,10 @@ pub struct Build<'a> {
     pub assets: Vec<OutputFile>,
     pub stylesheet_url: String,
     pub policy_slugs: Vec<String>,
+    /// Render only these policies' bodies and pages (by index), with the
+    /// pages and files that list every policy: `serve`'s scoped rebuilds
+    /// (see `pipeline::generate_reusing`). `None`: everything.
+    only: Option<BTreeSet<usize>>,
 }
 
 type BodyKey = (usize, VersionId, String, String);
@@ -79,6 +83,16 @@ impl<'a> Build<'a> {
         site: &'a Site,
         theme: &Theme,
         options: Options,
+    ) -> Result<(Build<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        Build::new_for(site, theme, options, None)
+    }
+
+    /// [`Build::new`] for the policies in `only` (see [`Build::renders`]).
+    pub fn new_for(
+        site: &'a Site,
+        theme: &Theme,
+        options: Options,
+        only: Option<BTreeSet<usize>>,
     ) -> Result<(Build<'a>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let (i18n, mut diagnostics) = I18n::load(theme, &site.config);
         let i18n = Arc::new(i18n);
@@ -114,6 +128,7 @@ impl<'a> Build<'a> {
             assets,
             stylesheet_url,
             policy_slugs: site.policy_slugs(),
+            only,
         };
         build.bodies = build.render_bodies();
         Ok((build, diagnostics))
@@ -123,6 +138,9 @@ impl<'a> Build<'a> {
     fn render_bodies(&self) -> HashMap<BodyKey, Rendered> {
         let mut jobs: Vec<(usize, &Version, &Text, &str)> = Vec::new();
         for (policy, timeline) in self.timelines.iter().enumerate() {
+            if !self.renders_policy(policy) {
+                continue;
+            }
             for entry in &timeline.entries {
                 for locale in &self.site.config.locales {
                     if let Some(shown) = self.shown(entry.version, locale) {
@@ -206,6 +224,24 @@ impl<'a> Build<'a> {
         }
     }
 
+    /// True when this build renders the pages of policy `index`.
+    fn renders_policy(&self, index: usize) -> bool {
+        self.only.as_ref().is_none_or(|only| only.contains(&index))
+    }
+
+    /// True when this build renders pages of this kind. No `_` arm: a new
+    /// kind must say whether it belongs to one policy or lists them all.
+    pub fn renders(&self, kind: pages::Kind) -> bool {
+        use pages::Kind;
+        match kind {
+            Kind::Policy { policy }
+            | Kind::Version { policy, .. }
+            | Kind::Changes { policy }
+            | Kind::Compare { policy, .. } => self.renders_policy(policy),
+            Kind::Portal | Kind::SiteChanges | Kind::NotFound => true,
+        }
+    }
+
     /// Renders the whole site into memory, sorted by path.
     pub fn render(&self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         let collect = Collect::default();
@@ -219,7 +255,9 @@ impl<'a> Build<'a> {
         let plan = pages::plan(self);
         let emitter = Emitter::new(sink);
         plan.par_iter()
-            .filter(|page| !matches!(page.kind, pages::Kind::Compare { .. }))
+            .filter(|page| {
+                !matches!(page.kind, pages::Kind::Compare { .. }) && self.renders(page.kind)
+            })
             .for_each(|page| {
                 emitter.emit(pages::render(self, page).map(|bytes| OutputFile {
                     path: urls::output_path(&page.url),
@@ -228,6 +266,7 @@ impl<'a> Build<'a> {
             });
         compare::units(self)
             .par_iter()
+            .filter(|unit| self.renders_policy(unit.policy))
             .for_each(|unit| compare::render_unit(self, unit, &|file| emitter.emit(file)));
         for file in feeds::feeds(self) {
             emitter.emit(Ok(file));
@@ -303,6 +342,15 @@ pub struct PageIndex {
 }
 
 impl PageIndex {
+    /// Adds the pages of `files` the index does not have yet (pages kept
+    /// from a previous build).
+    pub fn add_missing(&mut self, files: &[OutputFile]) {
+        for file in files {
+            let (url, ids) = PageIndex::entry(file);
+            self.pages.entry(url).or_insert(ids);
+        }
+    }
+
     fn entry(file: &OutputFile) -> (String, Option<BTreeSet<String>>) {
         let url = match file.path.strip_suffix("index.html") {
             Some(dir) => format!("/{dir}"),

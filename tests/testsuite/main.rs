@@ -12,4 +12,5 @@ mod notices;
 mod portal;
 mod readme;
 mod redline;
+mod serve;
 mod support;
