@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::pages::{self, Kind, Page, iso};
 use super::views::*;
-use super::{Build, OutputFile};
+use super::{Build, OutputFile, Shown};
 use crate::diag::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkContext};
@@ -306,6 +306,26 @@ fn render_page(
         locale_prefix: &prefix,
         policy_slugs: &build.policy_slugs,
     };
+    // The redline's headings carry change anchors, not the sections' ids:
+    // a link to a section (`#contact`) leads to the version that has it.
+    let targets: Vec<(String, &[String])> = [new, old]
+        .into_iter()
+        .filter_map(|entry| {
+            let text = entry.version.text(language)?;
+            let shown = Shown {
+                text,
+                fallback: false,
+            };
+            let Kind::Compare { policy, .. } = page.kind else {
+                return None;
+            };
+            let body = build.body(policy, entry.version.id, shown, language)?;
+            Some((
+                urls.version(language, slug, entry.version.id),
+                body.anchors.as_slice(),
+            ))
+        })
+        .collect();
     let view = ComparePage {
         policy: PolicyRef {
             slug: slug.clone(),
@@ -326,10 +346,13 @@ fn render_page(
             sections_changed: summary.sections_changed,
             changes: change_list(summary),
         },
-        inline_html: Value::from_safe_string(markdown::localize_hrefs(&redline.inline_html, links)),
-        side_by_side_html: Value::from_safe_string(markdown::localize_hrefs(
-            &redline.side_by_side_html,
-            links,
+        inline_html: Value::from_safe_string(section_hrefs(
+            &markdown::localize_hrefs(&redline.inline_html, links),
+            &targets,
+        )),
+        side_by_side_html: Value::from_safe_string(section_hrefs(
+            &markdown::localize_hrefs(&redline.side_by_side_html, links),
+            &targets,
         )),
         text_lang: language.to_string(),
         text_dir: build.i18n.dir(language),
@@ -365,6 +388,32 @@ fn render_page(
     build
         .templates
         .render("compare.html", pages::context(page, layout, view))
+}
+
+/// Points `href="#id"` at the section of a version page (`targets`: each
+/// version's URL and anchors, the newer first) where the id is not one of
+/// the page's own (the redline's change anchors stay in the page).
+fn section_hrefs(html: &str, targets: &[(String, &[String])]) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find("href=\"#") {
+        let (before, after) = rest.split_at(start + 6);
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let id = &after[1..end];
+        let own = html.contains(&format!("id=\"{id}\""));
+        match targets
+            .iter()
+            .find(|(_, anchors)| anchors.iter().any(|a| a == id))
+        {
+            Some((url, _)) if !own => out.push_str(url),
+            _ => {}
+        }
+        out.push_str(&after[..end]);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The summary's list of changes: consecutive changes of one kind in one
