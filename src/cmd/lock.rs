@@ -5,24 +5,19 @@
 use std::fs;
 
 use crate::cli::{CONTENT_ERROR, Common, OK};
-use crate::content::{self, lock};
+use crate::content::lock;
 
 pub fn execute(common: &Common) -> i32 {
     let today = match super::today(common) {
         Ok(today) => today,
         Err(code) => return code,
     };
-    let loaded = content::load(&common.root);
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
-        super::print_diagnostics(&errors);
-        eprintln!("lock: fix these errors first; content/versions.lock was not changed");
-        return CONTENT_ERROR;
+    let site = match super::load_sound(&common.root) {
+        Ok(site) => site,
+        Err(code) => {
+            eprintln!("lock: fix these errors first; content/versions.lock was not changed");
+            return code;
+        }
     };
     let (_, current, lock_errors) = lock::Lock::read(&common.root);
     if !lock_errors.is_empty() {

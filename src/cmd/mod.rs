@@ -23,6 +23,24 @@ pub fn today(common: &Common) -> Result<NaiveDate, i32> {
     }
 }
 
+/// The site, when it loads without errors; else the errors are printed and
+/// the exit code returned (for commands that need a sound site).
+pub fn load_sound(root: &std::path::Path) -> Result<crate::model::Site, i32> {
+    let loaded = crate::content::load(root);
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    match loaded.site {
+        Some(site) if errors.is_empty() => Ok(site),
+        _ => {
+            print_diagnostics(&errors);
+            Err(crate::cli::CONTENT_ERROR)
+        }
+    }
+}
+
 /// Prints diagnostics to stderr (text, with colour on a terminal).
 pub fn print_diagnostics(diagnostics: &[crate::diag::Diagnostic]) {
     let color = crate::diag::stderr_color();

@@ -5,7 +5,6 @@
 use serde_json::json;
 
 use crate::cli::{CONTENT_ERROR, NoticesArgs, NoticesFormat, OK};
-use crate::content;
 use crate::site::{Build, Options, notices};
 use crate::theme::Theme;
 
@@ -14,16 +13,9 @@ pub fn execute(args: &NoticesArgs) -> i32 {
         Ok(today) => today,
         Err(code) => return code,
     };
-    let loaded = content::load(&args.common.root);
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
-        super::print_diagnostics(&errors);
-        return CONTENT_ERROR;
+    let site = match super::load_sound(&args.common.root) {
+        Ok(site) => site,
+        Err(code) => return code,
     };
     let theme = match Theme::new(&site.root, &site.config) {
         Ok(theme) => theme,
