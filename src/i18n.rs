@@ -96,6 +96,11 @@ impl I18n {
         }
     }
 
+    /// The locales with interface strings.
+    pub fn locales(&self) -> impl Iterator<Item = &str> {
+        self.locales.keys().map(String::as_str)
+    }
+
     /// Every key the default locale defines.
     pub fn keys(&self) -> Vec<&str> {
         self.locales

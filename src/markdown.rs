@@ -459,7 +459,7 @@ fn rewrite_inline<'a>(event: Event<'a>, links: LinkContext<'_>) -> Event<'a> {
 }
 
 /// `/terms/#x` on a German page becomes `/de/terms/#x`.
-fn localize_link<'a>(dest: CowStr<'a>, links: LinkContext<'_>) -> CowStr<'a> {
+pub fn localize_link<'a>(dest: CowStr<'a>, links: LinkContext<'_>) -> CowStr<'a> {
     if links.locale_prefix.is_empty() {
         return dest;
     }
@@ -482,13 +482,24 @@ pub fn localize_hrefs(html: &str, links: LinkContext<'_>) -> String {
     if links.locale_prefix.is_empty() {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len() + 64);
+    rewrite_hrefs(html, |href| {
+        Some(localize_link(CowStr::from(href), links).into_string())
+    })
+}
+
+/// Rewrites every `href="…"` of HTML we wrote in one pass: `rewrite` gets
+/// the value as written and returns the new one, or `None` to keep it.
+pub fn rewrite_hrefs(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(start) = rest.find("href=\"") {
         let (before, after) = rest.split_at(start + 6);
         out.push_str(before);
         let end = after.find('"').unwrap_or(after.len());
-        out.push_str(&localize_link(CowStr::from(&after[..end]), links));
+        match rewrite(&after[..end]) {
+            Some(new) => out.push_str(&new),
+            None => out.push_str(&after[..end]),
+        }
         rest = &after[end..];
     }
     out.push_str(rest);

@@ -76,13 +76,21 @@ impl fmt::Display for IsoDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use chrono::Datelike;
         let date = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            date.year(),
-            date.month(),
-            date.day()
-        )
+        let year = date.year().clamp(0, 9999) as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let bytes = [
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(date.month() / 10),
+            digit(date.month()),
+            b'-',
+            digit(date.day() / 10),
+            digit(date.day()),
+        ];
+        f.write_str(std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?)
     }
 }
 

@@ -126,17 +126,32 @@ fn template_diagnostic(error: &Error, source: Option<&SourceFile>, code: Code) -
 /// minus `/`: URLs stay readable in the output (`/de/privacy/`, not
 /// `&#x2f;de&#x2f;privacy&#x2f;`), which escaping `/` does not make safer.
 fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
-    let plain_text = matches!(state.auto_escape(), AutoEscape::Html)
-        && !value.is_safe()
-        && !value.is_undefined()
-        && !value.is_none()
-        && value.as_str().is_some();
+    let html = matches!(state.auto_escape(), AutoEscape::Html);
     match value.as_str() {
-        Some(text) if plain_text => out
-            .write_str(&escape_html(text))
-            .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string())),
+        Some(text) if html && !value.is_safe() => {
+            write_escaped(out, text).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
+        }
         _ => minijinja::escape_formatter(out, state, value),
     }
+}
+
+/// Writes `text` escaped (`& < > " '`) without building a copy first.
+fn write_escaped(out: &mut Output, text: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[last..i])?;
+        out.write_str(replacement)?;
+        last = i + 1;
+    }
+    out.write_str(&text[last..])
 }
 
 /// `t("key", name=value)`, `|date` and `|time`, all in the language of the
@@ -148,10 +163,18 @@ fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Er
 /// ever writing HTML.
 fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
     let strings = Arc::clone(&i18n);
+    // Strings without arguments are the same on every page: escaped once.
+    let constant = ConstantStrings::new(&i18n);
     env.add_function(
         "t",
         move |state: &State, key: &str, kwargs: Kwargs| -> Result<Value, Error> {
             let locale = page_locale(state)?;
+            if kwargs.args().next().is_none()
+                && matches!(state.auto_escape(), AutoEscape::Html)
+                && let Some(value) = constant.get(&locale, key)
+            {
+                return Ok(value);
+            }
             // With `count=n`, the string follows the language's plural rules.
             let count: Option<u64> = kwargs.get("count").ok();
             let found = match count {
@@ -185,12 +208,13 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
             }
         },
     );
-    let dates = Arc::clone(&i18n);
+    let dates = Arc::new(DateMemo::new(Arc::clone(&i18n)));
+    let date_memo = Arc::clone(&dates);
     env.add_filter(
         "date",
         move |state: &State, value: &str| -> Result<String, Error> {
             let locale = page_locale(state)?;
-            Ok(dates.format_date(&locale, parse_iso(value)?))
+            Ok(date_memo.format(&locale, parse_iso(value)?))
         },
     );
     env.add_filter(
@@ -201,10 +225,71 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
             Ok(Value::from_safe_string(format!(
                 "<time datetime=\"{}\">{}</time>",
                 crate::model::IsoDate(date),
-                escape_html(&i18n.format_date(&locale, date))
+                escape_html(&dates.format(&locale, date))
             )))
         },
     );
+}
+
+/// Every interface string that has no placeholder, per locale, escaped.
+struct ConstantStrings {
+    by_locale: std::collections::HashMap<String, std::collections::HashMap<String, Value>>,
+}
+
+impl ConstantStrings {
+    fn new(i18n: &I18n) -> ConstantStrings {
+        let mut by_locale = std::collections::HashMap::new();
+        for locale in i18n.locales() {
+            let strings: std::collections::HashMap<String, Value> = i18n
+                .keys()
+                .into_iter()
+                .filter_map(|key| {
+                    let text = i18n.get(locale, key)?;
+                    (!text.contains('{'))
+                        .then(|| (key.to_string(), Value::from_safe_string(escape_html(text))))
+                })
+                .collect();
+            by_locale.insert(locale.to_string(), strings);
+        }
+        ConstantStrings { by_locale }
+    }
+
+    fn get(&self, locale: &str, key: &str) -> Option<Value> {
+        self.by_locale.get(locale)?.get(key).cloned()
+    }
+}
+
+/// Dates formatted per locale, remembered: a site shows the same few
+/// version dates on thousands of pages, and localized formatting is slow.
+struct DateMemo {
+    i18n: Arc<I18n>,
+    formatted: std::sync::RwLock<std::collections::HashMap<(String, chrono::NaiveDate), String>>,
+}
+
+impl DateMemo {
+    fn new(i18n: Arc<I18n>) -> DateMemo {
+        DateMemo {
+            i18n,
+            formatted: std::sync::RwLock::new(std::collections::HashMap::new()),
+        }
+    }
+
+    fn format(&self, locale: &str, date: chrono::NaiveDate) -> String {
+        let key = (locale.to_string(), date);
+        if let Some(text) = self
+            .formatted
+            .read()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return text;
+        }
+        let text = self.i18n.format_date(locale, date);
+        if let Ok(mut memo) = self.formatted.write() {
+            memo.insert(key, text.clone());
+        }
+        text
+    }
 }
 
 fn parse_iso(value: &str) -> Result<chrono::NaiveDate, Error> {

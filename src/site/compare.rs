@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::Value;
+use pulldown_cmark::CowStr;
 use serde::Serialize;
 
 use super::pages::{self, Kind, Page, iso};
@@ -346,12 +347,10 @@ fn render_page(
             sections_changed: summary.sections_changed,
             changes: change_list(summary),
         },
-        inline_html: Value::from_safe_string(section_hrefs(
-            &markdown::localize_hrefs(&redline.inline_html, links),
-            &targets,
-        )),
-        side_by_side_html: Value::from_safe_string(section_hrefs(
-            &markdown::localize_hrefs(&redline.side_by_side_html, links),
+        inline_html: Value::from_safe_string(page_hrefs(&redline.inline_html, links, &targets)),
+        side_by_side_html: Value::from_safe_string(page_hrefs(
+            &redline.side_by_side_html,
+            links,
             &targets,
         )),
         text_lang: language.to_string(),
@@ -390,30 +389,27 @@ fn render_page(
         .render("compare.html", pages::context(page, layout, view))
 }
 
-/// Points `href="#id"` at the section of a version page (`targets`: each
-/// version's URL and anchors, the newer first) where the id is not one of
-/// the page's own (the redline's change anchors stay in the page).
-fn section_hrefs(html: &str, targets: &[(String, &[String])]) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some(start) = rest.find("href=\"#") {
-        let (before, after) = rest.split_at(start + 6);
-        out.push_str(before);
-        let end = after.find('"').unwrap_or(after.len());
-        let id = &after[1..end];
-        let own = html.contains(&format!("id=\"{id}\""));
-        match targets
-            .iter()
-            .find(|(_, anchors)| anchors.iter().any(|a| a == id))
-        {
-            Some((url, _)) if !own => out.push_str(url),
-            _ => {}
+/// The links of a redline as the compare page needs them, in one pass:
+/// links to policies kept in the reader's language, and `href="#id"`
+/// pointed at the section of a version page (`targets`: each version's URL
+/// and anchors, the newer first) where the id is not one of the page's own
+/// (the redline's change anchors stay in the page).
+fn page_hrefs(html: &str, links: LinkContext<'_>, targets: &[(String, &[String])]) -> String {
+    let mut own: Option<std::collections::BTreeSet<String>> = None;
+    markdown::rewrite_hrefs(html, |href| match href.strip_prefix('#') {
+        Some(id) => {
+            let own = own.get_or_insert_with(|| super::element_ids(html));
+            if own.contains(id) {
+                return None;
+            }
+            let (url, _) = targets
+                .iter()
+                .find(|(_, anchors)| anchors.iter().any(|a| a == id))?;
+            Some(format!("{url}{href}"))
         }
-        out.push_str(&after[..end]);
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
+        None if links.locale_prefix.is_empty() => None,
+        None => Some(markdown::localize_link(CowStr::from(href), links).into_string()),
+    })
 }
 
 /// The summary's list of changes: consecutive changes of one kind in one
