@@ -36,6 +36,13 @@ pub(crate) fn combine(acc: u64, value: u64) -> u64 {
     mix(acc.rotate_left(23) ^ value)
 }
 
+/// A cheap [`combine`] for the per-token steps of a block fingerprint, finished by [`mix`]:
+/// one multiplication, a bijection of the running value for each input and of each input
+/// for the running value (fingerprints are only compared for equality).
+fn step(acc: u64, value: u64) -> u64 {
+    (acc.rotate_left(23) ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 /// Key of the hard-break token (`HardBreak` or `<br>`): it changes the page, so it is a token.
 pub(crate) const BREAK_KEY: u64 = 0x6272_6561_6b00_0001;
 
@@ -207,6 +214,8 @@ pub(crate) struct Block<'a> {
     pub fp_fmt: u64,
     /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity.
     pub bag: Vec<u64>,
+    /// Bit `i`: whitespace precedes token `i` of the block.
+    pub ws_bits: Vec<u64>,
     /// First leaf of its list item (opens the `<li>`).
     pub item_start: bool,
     /// Index of the nearest heading block at or before this one.
@@ -420,42 +429,66 @@ fn fold_latin(h: u64, lead: u8, next: u8) -> u64 {
     }
 }
 
+/// Word-break classes of bytes in simple text ([`is_simple`]) for [`scan_simple`].
+mod simple_class {
+    pub const OTHER: u8 = 0;
+    /// ASCII letters and the lead bytes of Latin letters.
+    pub const LETTER: u8 = 1;
+    pub const DIGIT: u8 = 2;
+    /// `_` (ExtendNumLet).
+    pub const EXTEND: u8 = 3;
+    pub const MID_LETTER: u8 = 4;
+    pub const MID_NUM: u8 = 5;
+    pub const MID_NUM_LET: u8 = 6;
+    /// ASCII whitespace.
+    pub const SPACE: u8 = 7;
+}
+
+/// [`simple_class`] by byte.
+static SIMPLE_CLASSES: [u8; 256] = {
+    use simple_class as C;
+    let mut table = [C::OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' | 0xc3..=0xc9 => C::LETTER,
+            b'0'..=b'9' => C::DIGIT,
+            b'_' => C::EXTEND,
+            b':' => C::MID_LETTER,
+            b',' | b';' => C::MID_NUM,
+            b'.' | b'\'' => C::MID_NUM_LET,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => C::SPACE,
+            _ => C::OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Segments and keys simple text ([`is_simple`]) in one pass: the segmentation of
 /// [`simple_segments`] and the keys of `simple_keys` (unit tests check both).
-/// Whitespace is reported per character (it makes no token).
+/// Whitespace is reported once per run (it makes no token).
 fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum C {
-        Letter,
-        Digit,
-        Extend,
-        MidLetter,
-        MidNum,
-        MidNumLet,
-        Other,
-    }
-    let class = |b: u8| match b {
-        b'a'..=b'z' | b'A'..=b'Z' | 0xc3..=0xc9 => C::Letter,
-        b'0'..=b'9' => C::Digit,
-        b'_' => C::Extend,
-        b':' => C::MidLetter,
-        b',' | b';' => C::MidNum,
-        b'.' | b'\'' => C::MidNumLet,
-        _ => C::Other,
-    };
+    use simple_class as C;
+    let class = |b: u8| SIMPLE_CLASSES[usize::from(b)];
     let bytes = text.as_bytes();
-    let at = |i: usize| bytes.get(i).map_or(C::Other, |&b| class(b));
+    let at = |i: usize| match bytes.get(i) {
+        Some(&b) => class(b),
+        None => C::OTHER,
+    };
     let n = bytes.len();
     let mut i = 0;
     while i < n {
         let first = bytes[i];
-        if is_ascii_space(first) {
+        if class(first) == C::SPACE {
+            while i < n && class(bytes[i]) == C::SPACE {
+                i += 1;
+            }
             emit(Scanned::Space);
-            i += 1;
             continue;
         }
         let start = i;
-        if !matches!(class(first), C::Letter | C::Digit | C::Extend) {
+        if !matches!(class(first), C::LETTER | C::DIGIT | C::EXTEND) {
             // Any other character is a segment of its own (ASCII: Latin letters are
             // letters).
             i += 1;
@@ -499,14 +532,14 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
             }
             let mid = bytes[i];
             match class(mid) {
-                C::Letter | C::Digit | C::Extend => {}
-                C::MidLetter | C::MidNumLet if prev == C::Letter && at(i + 1) == C::Letter => {
+                C::LETTER | C::DIGIT | C::EXTEND => {}
+                C::MID_LETTER | C::MID_NUM_LET if prev == C::LETTER && at(i + 1) == C::LETTER => {
                     h = fnv(h, mid);
                     f = fnv(f, mid);
                     esc |= mid == b'\'';
                     i += 1;
                 }
-                C::MidNum | C::MidNumLet if prev == C::Digit && at(i + 1) == C::Digit => {
+                C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
                     h = fnv(h, mid);
                     f = fnv(f, mid);
                     esc |= mid == b'\'';
@@ -1266,6 +1299,7 @@ impl<'a> DocParser<'a> {
                 fp,
                 fp_fmt,
                 bag,
+                ws_bits: Vec::new(),
                 item_start: std::mem::take(&mut self.item_fresh),
                 section: self.last_heading,
             });
@@ -1449,24 +1483,26 @@ impl<'a> DocParser<'a> {
         let mut fp_fmt = combine(kind_code(leaf.kind), self.structure_signature());
         let mut bag = Vec::with_capacity(toks.len());
         let mut next_cell = 1;
+        let mut ws_bits = vec![0u64; toks.len().div_ceil(64)];
         for (i, (t, x)) in toks.iter().zip(extra).enumerate() {
             while leaf.cells.get(next_cell) == Some(&(leaf.start + i)) {
                 fp = combine(fp, 0xce11);
                 fp_fmt = combine(fp_fmt, 0xce11);
                 next_cell += 1;
             }
-            fp = combine(fp, t.key);
+            ws_bits[i / 64] |= u64::from(t.ws) << (i % 64);
+            fp = step(fp, t.key);
             // The text as typed: its key where that is exact, else its own hash (only
             // equality of `fp_fmt` matters).
-            fp_fmt = combine(fp_fmt, x.text_hash);
+            fp_fmt = step(fp_fmt, x.text_hash);
             // A token glued to the previous word (`we<code>x</code>`) reads differently from
             // a spaced one: see `words::Ws`.
             let glued = i > 0 && !t.ws && extra[i - 1].edges.1 && x.edges.0;
-            fp_fmt = combine(fp_fmt, u64::from(glued));
-            fp_fmt = combine(fp_fmt, self.styles[t.style as usize].hash ^ u64::from(t.nb));
+            fp_fmt = step(fp_fmt, u64::from(glued));
+            fp_fmt = step(fp_fmt, self.styles[t.style as usize].hash ^ u64::from(t.nb));
             if t.kind == TokKind::Image {
                 let img = &self.images[t.aux as usize];
-                fp_fmt = combine(fp_fmt, hash_bytes(9, img.title.as_bytes()));
+                fp_fmt = step(fp_fmt, hash_bytes(9, img.title.as_bytes()));
             }
             if t.kind == TokKind::Word {
                 bag.push(x.folded);
@@ -1476,6 +1512,7 @@ impl<'a> DocParser<'a> {
             fp = combine(fp, 0xce11);
             fp_fmt = combine(fp_fmt, 0xce11);
         }
+        let (fp, fp_fmt) = (mix(fp), mix(fp_fmt));
         bag.sort_unstable();
         let index = self.blocks.len();
         if matches!(leaf.kind, BlockKind::Heading(_)) {
@@ -1491,6 +1528,7 @@ impl<'a> DocParser<'a> {
             fp,
             fp_fmt,
             bag,
+            ws_bits,
             item_start: std::mem::take(&mut self.item_fresh),
             section: self.last_heading,
         });
@@ -1711,7 +1749,10 @@ mod tests {
         for_each_segment(text, |start, end| {
             let seg = &text[start..end];
             if seg.chars().all(char::is_whitespace) {
-                out.extend(seg.bytes().map(|_| Scanned::Space));
+                // One per run of whitespace.
+                if out.last() != Some(&Scanned::Space) {
+                    out.push(Scanned::Space);
+                }
                 return;
             }
             let word = seg.chars().any(char::is_alphanumeric);

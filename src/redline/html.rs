@@ -162,8 +162,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
             layouts: BTreeMap::new(),
             inline: String::with_capacity(size),
             open: Vec::new(),
-            old_col: String::with_capacity(size / 2),
-            new_col: String::with_capacity(size / 2),
+            old_col: String::with_capacity(size),
+            new_col: String::with_capacity(size),
             summary: Summary {
                 identical_text: false,
                 first_version: old.is_empty(),
@@ -1136,7 +1136,15 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     return;
                 };
                 let (at, zt) = (&od.toks[a.clone()], &nd.toks[z.clone()]);
-                if at.len() != zt.len() || at.iter().zip(zt).any(|(x, y)| x.ws && !y.ws) {
+                // Each token's space is the old one's or the new one's: the new one's
+                // wherever the old has none that the new lacks.
+                let (ob, nb) = (&od.blocks[o], &nd.blocks[n]);
+                let spaced_as_new = if (oc, nc) == (0, 0) && a == ob.toks && z == nb.toks {
+                    ob.ws_bits.iter().zip(&nb.ws_bits).all(|(x, y)| x & !y == 0)
+                } else {
+                    at.iter().zip(zt).all(|(x, y)| !x.ws || y.ws)
+                };
+                if at.len() != zt.len() || !spaced_as_new {
                     let segs: Vec<Seg> = a.zip(z).map(|(i, j)| Seg::new(Op::Eq, i, j)).collect();
                     self.write_segs(out, &segs, view);
                     return;
@@ -1652,7 +1660,7 @@ fn plain_html<'x>(doc: &'x Document<'_>, b: usize) -> &'x PlainBlock {
         let mut cells = Vec::with_capacity(block.cells.len());
         let mut needs_prefix = false;
         for k in 0..block.cells.len() {
-            let mut html = String::new();
+            let mut html = String::with_capacity(block.toks.len() * 8);
             if let Some(range) = block.cell_range(k) {
                 write_plain(&mut html, doc, &doc.toks[range]);
             }
