@@ -116,8 +116,18 @@ impl<'a> WordDiff<'_, 'a> {
         }
         let mut chunks = self.chunks(&okeys, &nkeys);
         if chunks.len() >= 3 {
-            let ochars: Vec<usize> = oidx.iter().map(|&i| self.chars_old(i)).collect();
-            let nchars: Vec<usize> = nidx.iter().map(|&i| self.chars_new(i)).collect();
+            // Cleanup measures change regions and equalities of at most 3 tokens, and
+            // merges only those: the characters of longer equal runs are never counted.
+            let mut ochars = vec![0; oidx.len()];
+            let mut nchars = vec![0; nidx.len()];
+            for c in chunks.iter().filter(|c| !c.eq || c.o.len() <= 3) {
+                for p in c.o.clone() {
+                    ochars[p] = self.chars_old(oidx[p]);
+                }
+                for q in c.n.clone() {
+                    nchars[q] = self.chars_new(nidx[q]);
+                }
+            }
             cleanup(&mut chunks, &ochars, &nchars);
         }
         let equal: usize = chunks.iter().filter(|c| c.eq).map(|c| c.o.len()).sum();
