@@ -1321,19 +1321,18 @@ impl<'d, 'a> Renderer<'d, 'a> {
     }
 
     fn write_segs(&self, out: &mut String, segs: &[Seg], view: View) {
-        let pieces = self.pieces(segs, view);
-        let mut w = Writer::new(out, self.labels, view != View::Inline);
-        for p in &pieces {
-            w.piece(p);
-        }
-        w.finish();
+        let mut pieces = Pieces {
+            writer: Writer::new(out, self.labels, view != View::Inline),
+            last: None,
+        };
+        self.pieces(segs, view, &mut pieces);
+        pieces.finish();
     }
 
     /// Resolves segments to tokens, marks and spaces for one view (A.2 step 9,
     /// "Whitespace").
-    fn pieces(&self, segs: &[Seg], view: View) -> Vec<Piece<'d>> {
+    fn pieces(&self, segs: &[Seg], view: View, out: &mut Pieces<'_, 'd>) {
         let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
-        let mut out: Vec<Piece<'d>> = Vec::with_capacity(segs.len());
         let mut k = 0;
         while k < segs.len() {
             let s = segs[k];
@@ -1392,7 +1391,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                             })
                             .map_or(segs.len(), |p| k + p);
                         let after_break = out.last().is_some_and(|p| p.tok.is_none());
-                        self.region_pieces(&segs[k..end], segs.get(end), after_break, &mut out);
+                        self.region_pieces(&segs[k..end], segs.get(end), after_break, out);
                         k = end;
                         continue;
                     }
@@ -1426,7 +1425,6 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 }
             }
         }
-        out
     }
 
     /// A change region: deletions then insertions. The leading space is shared (written
@@ -1440,7 +1438,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         region: &[Seg],
         next: Option<&Seg>,
         after_break: bool,
-        out: &mut Vec<Piece<'d>>,
+        out: &mut Pieces<'_, 'd>,
     ) {
         let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
         // Each reading's space after the region: the next token's own, on that side.
@@ -1491,6 +1489,32 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 ins_break: false,
             });
         }
+    }
+}
+
+/// Pieces on their way to the writer: each is written once the next is known, since how
+/// a piece is made depends on the one before it.
+struct Pieces<'w, 'd> {
+    writer: Writer<'w, 'd>,
+    last: Option<Piece<'d>>,
+}
+
+impl<'d> Pieces<'_, 'd> {
+    fn push(&mut self, piece: Piece<'d>) {
+        if let Some(previous) = self.last.replace(piece) {
+            self.writer.piece(&previous);
+        }
+    }
+
+    fn last(&self) -> Option<&Piece<'d>> {
+        self.last.as_ref()
+    }
+
+    fn finish(mut self) {
+        if let Some(last) = self.last.take() {
+            self.writer.piece(&last);
+        }
+        self.writer.finish();
     }
 }
 
