@@ -514,7 +514,39 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
         let mut esc = false;
         let mut last_alnum;
         loop {
-            // A letter, digit or `_`.
+            // ASCII letters and digits, the bulk of a word, in a tight loop.
+            let (next, prev_ascii, hh, ff) = ascii_alnum_run(bytes, i, h, f);
+            if next > i {
+                (i, h, f) = (next, hh, ff);
+                word = true;
+                last_alnum = true;
+                if i >= n {
+                    break;
+                }
+                let mid = bytes[i];
+                let prev = prev_ascii;
+                match class(mid) {
+                    C::LETTER | C::DIGIT | C::EXTEND => continue,
+                    C::MID_LETTER | C::MID_NUM_LET
+                        if prev == C::LETTER && at(i + 1) == C::LETTER =>
+                    {
+                        h = fnv(h, mid);
+                        f = fnv(f, mid);
+                        esc |= mid == b'\'';
+                        i += 1;
+                        continue;
+                    }
+                    C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
+                        h = fnv(h, mid);
+                        f = fnv(f, mid);
+                        esc |= mid == b'\'';
+                        i += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            // A Latin letter or `_`.
             let b = bytes[i];
             let prev = class(b);
             if b < 0x80 {
@@ -564,6 +596,25 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
             esc,
         });
     }
+}
+
+/// Consumes ASCII letters and digits from `i`, hashing them into the key `h` and the
+/// case-folded key `f`: the end, the class of the last one (or `OTHER`), and the hashes.
+#[inline(never)]
+fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64, mut f: u64) -> (usize, u8, u64, u64) {
+    use simple_class as C;
+    let mut last = C::OTHER;
+    while let Some(&b) = bytes.get(i) {
+        let class = SIMPLE_CLASSES[usize::from(b)];
+        if b >= 0x80 || !(class == C::LETTER || class == C::DIGIT) {
+            break;
+        }
+        h = fnv(h, b);
+        f = fnv(f, b.to_ascii_lowercase());
+        last = class;
+        i += 1;
+    }
+    (i, last, h, f)
 }
 
 /// [`token_keys`] of simple text ([`is_simple`]): NFC, no typographic characters, so the
