@@ -2,11 +2,11 @@
 //! each changed region split/merge anchors, similarity pairing and a positional fallback,
 //! moves over the whole document, and the order in which the result is shown.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::RedlineConfig;
-use super::doc::{BlockKind, Document};
+use super::doc::{BlockKind, Document, KeyMap};
 use super::patience;
 
 /// One entry of the output, in display order.
@@ -237,7 +237,7 @@ fn region_matches(
     let mut sim = Sim {
         old,
         new,
-        cache: HashMap::new(),
+        cache: KeyMap::default(),
     };
     let mut anchors = split_merge_anchors(&mut sim, o.clone(), n.clone(), cfg);
     anchors.sort_by_key(|m| m.o.start);
@@ -282,7 +282,7 @@ fn is_prose(kind: BlockKind) -> bool {
 struct Sim<'d, 'a> {
     old: &'d Document<'a>,
     new: &'d Document<'a>,
-    cache: HashMap<(usize, usize), usize>,
+    cache: KeyMap<(usize, usize), usize>,
 }
 
 impl Sim<'_, '_> {
@@ -530,7 +530,7 @@ fn find_moves(
     // Candidates for Dice ≥ move_min come from an index of inserted blocks by word: a
     // block can reach the bar only if it shares one of the deleted block's rarest words
     // (see `rare_candidates`), so unrelated texts cost little.
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut postings: KeyMap<u64, Vec<usize>> = KeyMap::default();
     for &j in &inss {
         let bag = &new.blocks[j].bag;
         if bag.len() >= cfg.move_min_words {
@@ -591,7 +591,7 @@ fn find_moves(
 /// at least m/(2−m) times as large), so at most |a| − s words of `bag` go unmatched. Taking
 /// its distinct words rarest first until their count exceeds that, any qualifying block
 /// contains one of them: the union of their postings holds every candidate.
-fn rare_candidates(bag: &[u64], postings: &HashMap<u64, Vec<usize>>, min: f64) -> Vec<usize> {
+fn rare_candidates(bag: &[u64], postings: &KeyMap<u64, Vec<usize>>, min: f64) -> Vec<usize> {
     let need = (min * bag.len() as f64 / (2.0 - min)).ceil() as usize;
     let slack = bag.len().saturating_sub(need);
     let mut distinct: Vec<(usize, u64, usize)> = Vec::new();
