@@ -245,8 +245,10 @@ pub(crate) struct Block<'a> {
     pub fp: u64,
     /// Any difference at all: kind, structure, raw text, styles.
     pub fp_fmt: u64,
-    /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity.
-    pub bag: Vec<u64>,
+    /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity:
+    /// taken the first time a comparison looks at the block (only changed blocks are
+    /// compared), see [`Document::bag`].
+    pub bag: OnceCell<Vec<u64>>,
     /// Bit `i`: whitespace precedes token `i` of the block.
     pub ws_bits: Vec<u64>,
     /// First leaf of its list item (opens the `<li>`).
@@ -322,6 +324,20 @@ impl<'a> Document<'a> {
 
     pub(crate) fn block_toks(&self, b: usize) -> &[Tok<'a>] {
         &self.toks[self.blocks[b].toks.clone()]
+    }
+
+    /// The similarity bag of block `b` (see [`Block::bag`]).
+    pub(crate) fn bag(&self, b: usize) -> &[u64] {
+        self.blocks[b].bag.get_or_init(|| {
+            let mut bag: Vec<u64> = self
+                .block_toks(b)
+                .iter()
+                .filter(|t| t.kind == TokKind::Word)
+                .map(|t| folded_key(&t.text))
+                .collect();
+            bag.sort_unstable();
+            bag
+        })
     }
 
     pub(crate) fn style(&self, tok: &Tok<'_>) -> &Style {
@@ -422,7 +438,8 @@ pub(crate) fn token_keys(text: &str, folded: bool) -> Keys {
 enum Scanned {
     /// A whitespace character.
     Space,
-    /// A token (byte range) with its keys (as `simple_keys` gives them), whether it is a word (has a
+    /// A token (byte range) with its key (as `simple_keys` gives it; the case-folded key is
+    /// left to [`Document::bag`]), whether it is a word (has a
     /// letter or digit), and whether its first and last characters are alphanumeric.
     Token {
         start: usize,
@@ -443,26 +460,6 @@ pub(crate) fn needs_escape(text: &str) -> bool {
 
 fn fnv(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
-}
-
-/// Folds the lower case of the Latin letter `lead`, `next` (two UTF-8 bytes) into `h`.
-fn fold_latin(h: u64, lead: u8, next: u8) -> u64 {
-    let cp = (u32::from(lead & 0x1f) << 6) | u32::from(next & 0x3f);
-    if (0xc0..=0xde).contains(&cp) && cp != 0xd7 {
-        // Latin-1 capitals: the small letter is 0x20 further, with the same lead byte.
-        fnv(fnv(h, lead), next + 0x20)
-    } else if cp < 0x100 {
-        fnv(fnv(h, lead), next)
-    } else {
-        let mut h = h;
-        let mut buffer = [0u8; 4];
-        for c in char::from_u32(cp).into_iter().flat_map(char::to_lowercase) {
-            for &b in c.encode_utf8(&mut buffer).as_bytes() {
-                h = fnv(h, b);
-            }
-        }
-        h
-    }
 }
 
 /// Word-break classes of bytes in simple text ([`is_simple`]) for [`scan_simple`].
@@ -542,15 +539,15 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
             });
             continue;
         }
-        let (mut h, mut f) = (1 ^ FNV_OFFSET, 2 ^ FNV_OFFSET);
+        let mut h = 1 ^ FNV_OFFSET;
         let mut word = false;
         let mut esc = false;
         let mut last_alnum;
         loop {
             // ASCII letters and digits, the bulk of a word, in a tight loop.
-            let (next, prev_ascii, hh, ff) = ascii_alnum_run(bytes, i, h, f);
+            let (next, prev_ascii, hh) = ascii_alnum_run(bytes, i, h);
             if next > i {
-                (i, h, f) = (next, hh, ff);
+                (i, h) = (next, hh);
                 word = true;
                 last_alnum = true;
                 if i >= n {
@@ -564,14 +561,12 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
                         if prev == C::LETTER && at(i + 1) == C::LETTER =>
                     {
                         h = fnv(h, mid);
-                        f = fnv(f, mid);
                         esc |= mid == b'\'';
                         i += 1;
                         continue;
                     }
                     C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
                         h = fnv(h, mid);
-                        f = fnv(f, mid);
                         esc |= mid == b'\'';
                         i += 1;
                         continue;
@@ -584,13 +579,11 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
             let prev = class(b);
             if b < 0x80 {
                 h = fnv(h, b);
-                f = fnv(f, b.to_ascii_lowercase());
                 last_alnum = b != b'_';
                 i += 1;
             } else {
                 let next = bytes.get(i + 1).copied().unwrap_or(0x80);
                 h = fnv(fnv(h, b), next);
-                f = fold_latin(f, b, next);
                 last_alnum = true;
                 i += 2;
             }
@@ -603,13 +596,11 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
                 C::LETTER | C::DIGIT | C::EXTEND => {}
                 C::MID_LETTER | C::MID_NUM_LET if prev == C::LETTER && at(i + 1) == C::LETTER => {
                     h = fnv(h, mid);
-                    f = fnv(f, mid);
                     esc |= mid == b'\'';
                     i += 1;
                 }
                 C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
                     h = fnv(h, mid);
-                    f = fnv(f, mid);
                     esc |= mid == b'\'';
                     i += 1;
                 }
@@ -621,7 +612,7 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
             end: i,
             keys: Keys {
                 key: mix(h),
-                folded: if word { mix(f) } else { 0 },
+                folded: 0,
                 exact: true,
             },
             word,
@@ -631,10 +622,10 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
     }
 }
 
-/// Consumes ASCII letters and digits from `i`, hashing them into the key `h` and the
-/// case-folded key `f`: the end, the class of the last one (or `OTHER`), and the hashes.
+/// Consumes ASCII letters and digits from `i`, hashing them into the key `h`: the end, the
+/// class of the last one (or `OTHER`), and the hash.
 #[inline(never)]
-fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64, mut f: u64) -> (usize, u8, u64, u64) {
+fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64) -> (usize, u8, u64) {
     use simple_class as C;
     let mut last = C::OTHER;
     while let Some(&b) = bytes.get(i) {
@@ -643,11 +634,10 @@ fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64, mut f: u64) -> (usize
             break;
         }
         h = fnv(h, b);
-        f = fnv(f, b.to_ascii_lowercase());
         last = class;
         i += 1;
     }
-    (i, last, h, f)
+    (i, last, h)
 }
 
 /// [`token_keys`] of simple text ([`is_simple`]): NFC, no typographic characters, so the
@@ -893,10 +883,47 @@ fn simple_segments(text: &str, offset: usize, f: &mut impl FnMut(usize, usize)) 
     }
 }
 
-/// Case-folded key for similarity bags.
-#[cfg(test)]
+/// Case-folded key for similarity bags: [`token_keys`]' `folded`, by a fast path for simple
+/// text ([`is_simple`]; a unit test checks that they agree).
 fn folded_key(text: &str) -> u64 {
-    token_keys(text, true).folded
+    if !is_simple(text) {
+        return token_keys(text, true).folded;
+    }
+    let bytes = text.as_bytes();
+    let mut f = 2 ^ FNV_OFFSET;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            f = fnv(f, b.to_ascii_lowercase());
+            i += 1;
+        } else {
+            let next = bytes.get(i + 1).copied().unwrap_or(0x80);
+            f = fold_latin(f, b, next);
+            i += 2;
+        }
+    }
+    mix(f)
+}
+
+/// Folds the lower case of the Latin letter `lead`, `next` (two UTF-8 bytes) into `h`.
+fn fold_latin(h: u64, lead: u8, next: u8) -> u64 {
+    let cp = (u32::from(lead & 0x1f) << 6) | u32::from(next & 0x3f);
+    if (0xc0..=0xde).contains(&cp) && cp != 0xd7 {
+        // Latin-1 capitals: the small letter is 0x20 further, with the same lead byte.
+        fnv(fnv(h, lead), next + 0x20)
+    } else if cp < 0x100 {
+        fnv(fnv(h, lead), next)
+    } else {
+        let mut h = h;
+        let mut buffer = [0u8; 4];
+        for c in char::from_u32(cp).into_iter().flat_map(char::to_lowercase) {
+            for &b in c.encode_utf8(&mut buffer).as_bytes() {
+                h = fnv(h, b);
+            }
+        }
+        h
+    }
 }
 
 fn is_nb_space(c: char) -> bool {
@@ -908,8 +935,6 @@ fn is_nb_space(c: char) -> bool {
 struct TokExtra {
     /// Tells texts apart: the key where it is exact, else a hash of the text.
     text_hash: u64,
-    /// Case-folded key (words only).
-    folded: u64,
     /// Whether the first and the last character are alphanumeric.
     edges: (bool, bool),
 }
@@ -1214,7 +1239,6 @@ impl<'a> DocParser<'a> {
         };
         let extra = TokExtra {
             text_hash: hash_bytes(8, b""),
-            folded: 0,
             edges: (false, false),
         };
         self.push_tok(tok, extra);
@@ -1350,7 +1374,6 @@ impl<'a> DocParser<'a> {
             self.images.push(Image { src, title });
             let extra = TokExtra {
                 text_hash: hash_bytes(8, alt.as_bytes()),
-                folded: 0,
                 edges: alphanumeric_edges(&alt),
             };
             let tok = Tok {
@@ -1385,7 +1408,7 @@ impl<'a> DocParser<'a> {
                 info,
                 fp,
                 fp_fmt,
-                bag,
+                bag: OnceCell::from(bag),
                 ws_bits: Vec::new(),
                 item_start: std::mem::take(&mut self.item_fresh),
                 section: self.last_heading,
@@ -1485,7 +1508,6 @@ impl<'a> DocParser<'a> {
                 } else {
                     hash_bytes(8, segment.as_bytes())
                 },
-                folded: keys.folded,
                 edges: alphanumeric_edges(segment),
             };
             let text: Cow<'a, str> = match &text {
@@ -1543,7 +1565,6 @@ impl<'a> DocParser<'a> {
             };
             let extra = TokExtra {
                 text_hash: keys.key,
-                folded: keys.folded,
                 edges,
             };
             self.push_tok(tok, extra);
@@ -1568,7 +1589,6 @@ impl<'a> DocParser<'a> {
         let class = u64::from(leaf.kind.class());
         let mut fp = combine(class, u64::from(header) + 2 * leaf.cells.len() as u64);
         let mut fp_fmt = combine(kind_code(leaf.kind), self.structure_signature());
-        let mut bag = Vec::with_capacity(toks.len());
         let mut next_cell = 1;
         let mut ws_bits = vec![0u64; toks.len().div_ceil(64)];
         for (i, (t, x)) in toks.iter().zip(extra).enumerate() {
@@ -1591,16 +1611,12 @@ impl<'a> DocParser<'a> {
                 let img = &self.images[t.aux as usize];
                 fp_fmt = step(fp_fmt, hash_bytes(9, img.title.as_bytes()));
             }
-            if t.kind == TokKind::Word {
-                bag.push(x.folded);
-            }
         }
         for _ in next_cell..leaf.cells.len() {
             fp = combine(fp, 0xce11);
             fp_fmt = combine(fp_fmt, 0xce11);
         }
         let (fp, fp_fmt) = (mix(fp), mix(fp_fmt));
-        bag.sort_unstable();
         let index = self.blocks.len();
         if matches!(leaf.kind, BlockKind::Heading(_)) {
             self.last_heading = Some(index);
@@ -1614,7 +1630,7 @@ impl<'a> DocParser<'a> {
             info: String::new(),
             fp,
             fp_fmt,
-            bag,
+            bag: OnceCell::new(),
             ws_bits,
             item_start: std::mem::take(&mut self.item_fresh),
             section: self.last_heading,
@@ -1820,6 +1836,7 @@ mod tests {
         proptest!(ProptestConfig::with_cases(4000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
             let text: String = idx.iter().map(|&i| alphabet[i]).collect();
             prop_assert!(is_simple(&text));
+            prop_assert_eq!(folded_key(&text), token_keys(&text, true).folded, "{:?}", text);
             let slow: Vec<&str> = text.split_word_bounds().collect();
             prop_assert_eq!(segments(&text), slow.clone(), "{:?}", text);
             for (start, end) in slow.iter().scan(0, |at, s| { *at += s.len(); Some((*at - s.len(), *at)) }) {
@@ -1846,7 +1863,7 @@ mod tests {
             out.push(Scanned::Token {
                 start,
                 end,
-                keys: simple_keys(seg, word),
+                keys: simple_keys(seg, false),
                 word,
                 edges: alphanumeric_edges(seg),
                 esc: needs_escape(seg),
@@ -1932,6 +1949,7 @@ mod tests {
             let text: String = idx.iter().map(|&i| alphabet[i]).collect();
             let keys = token_keys(&text, true);
             prop_assert_eq!((keys.key, keys.folded), reference_keys(&text), "{:?}", text);
+            prop_assert_eq!(folded_key(&text), keys.folded, "{:?}", text);
             if keys.exact {
                 prop_assert_eq!(keys.key, hash_bytes(1, text.as_bytes()));
             }
