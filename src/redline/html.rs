@@ -150,7 +150,11 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 inverse[*n as usize] = Some(o as u32);
             }
         }
-        let size = old.toks.len().max(new.toks.len()) * 6;
+        // About what the views take: a few bytes of markup per token besides its text.
+        let size = old.toks.len().max(new.toks.len()) * 9;
+        // The side-by-side view is the old column, then the new one.
+        let mut old_col = String::with_capacity(2 * size);
+        old_col.push_str(SBS_OPEN);
         Renderer {
             old,
             new,
@@ -162,7 +166,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
             layouts: BTreeMap::new(),
             inline: String::with_capacity(size),
             open: Vec::new(),
-            old_col: String::with_capacity(size),
+            old_col,
             new_col: String::with_capacity(size),
             summary: Summary {
                 identical_text: false,
@@ -185,11 +189,9 @@ impl<'d, 'a> Renderer<'d, 'a> {
         self.close_to(0);
         self.summary.identical_text = self.summary.changes.is_empty();
         self.summary.sections_changed = self.sections.len();
-        let mut sbs = String::with_capacity(self.old_col.len() + self.new_col.len() + 200);
-        sbs.push_str(
-            "<div class=\"rl-sbs\">\n<div class=\"rl-col rl-col-old\" id=\"policy-text-old\">\n",
-        );
-        sbs.push_str(&self.old_col);
+        // The old column was written after the view's opening tags (see `new`).
+        let mut sbs = std::mem::take(&mut self.old_col);
+        sbs.reserve(self.new_col.len() + 100);
         sbs.push_str("</div>\n<div class=\"rl-col rl-col-new\" id=\"policy-text-new\">\n");
         sbs.push_str(&self.new_col);
         sbs.push_str("</div>\n</div>\n");
@@ -1582,6 +1584,10 @@ fn push_href(out: &mut String, href: &str, sbs: bool) {
         _ => push_escaped(out, href),
     }
 }
+
+/// The side-by-side view up to the old column's content.
+const SBS_OPEN: &str =
+    "<div class=\"rl-sbs\">\n<div class=\"rl-col rl-col-old\" id=\"policy-text-old\">\n";
 
 /// Placeholder for a row that exists on the other side only.
 const EMPTY_CELL: &str = "<div class=\"rl-cell rl-empty\" aria-hidden=\"true\"></div>\n";
