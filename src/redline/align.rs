@@ -2,11 +2,11 @@
 //! each changed region split/merge anchors, similarity pairing and a positional fallback,
 //! moves over the whole document, and the order in which the result is shown.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use super::RedlineConfig;
-use super::doc::{BlockKind, Document};
+use super::doc::{BlockKind, Document, KeyMap};
 use super::patience;
 
 /// One entry of the output, in display order.
@@ -237,7 +237,7 @@ fn region_matches(
     let mut sim = Sim {
         old,
         new,
-        cache: HashMap::new(),
+        cache: KeyMap::default(),
     };
     let mut anchors = split_merge_anchors(&mut sim, o.clone(), n.clone(), cfg);
     anchors.sort_by_key(|m| m.o.start);
@@ -282,22 +282,20 @@ fn is_prose(kind: BlockKind) -> bool {
 struct Sim<'d, 'a> {
     old: &'d Document<'a>,
     new: &'d Document<'a>,
-    cache: HashMap<(usize, usize), usize>,
+    cache: KeyMap<(usize, usize), usize>,
 }
 
 impl Sim<'_, '_> {
     fn inter(&mut self, i: usize, j: usize) -> usize {
         let (old, new) = (self.old, self.new);
-        *self.cache.entry((i, j)).or_insert_with(|| {
-            common(
-                old.blocks[i].bag.iter().copied(),
-                new.blocks[j].bag.iter().copied(),
-            )
-        })
+        *self
+            .cache
+            .entry((i, j))
+            .or_insert_with(|| common(old.bag(i).iter().copied(), new.bag(j).iter().copied()))
     }
 
     fn dice(&mut self, i: usize, j: usize) -> f64 {
-        let (la, lb) = (self.old.blocks[i].bag.len(), self.new.blocks[j].bag.len());
+        let (la, lb) = (self.old.bag(i).len(), self.new.bag(j).len());
         if la == 0 || lb == 0 {
             return 0.0;
         }
@@ -324,8 +322,8 @@ fn split_merge_anchors(
             }
             // Split: old i → new j, j+1.
             if j + 1 < n.end && is_prose(new.blocks[j + 1].kind) {
-                let one = &old.blocks[i].bag;
-                let (b1, b2) = (&new.blocks[j].bag, &new.blocks[j + 1].bag);
+                let one = old.bag(i);
+                let (b1, b2) = (new.bag(j), new.bag(j + 1));
                 let parts = [
                     (sim.dice(i, j), sim.inter(i, j)),
                     (sim.dice(i, j + 1), sim.inter(i, j + 1)),
@@ -343,8 +341,8 @@ fn split_merge_anchors(
             }
             // Merge: old i, i+1 → new j.
             if i + 1 < o.end && is_prose(old.blocks[i + 1].kind) {
-                let one = &new.blocks[j].bag;
-                let (b1, b2) = (&old.blocks[i].bag, &old.blocks[i + 1].bag);
+                let one = new.bag(j);
+                let (b1, b2) = (old.bag(i), old.bag(i + 1));
                 let parts = [
                     (sim.dice(i, j), sim.inter(i, j)),
                     (sim.dice(i + 1, j), sim.inter(i + 1, j)),
@@ -425,7 +423,7 @@ fn similarity_pairs(
         for j in band(i, &o, &n, width) {
             let bj = &new.blocks[j];
             if bi.kind.class() != bj.kind.class()
-                || size_bound(bi.bag.len(), bj.bag.len()) < cfg.pair_min
+                || size_bound(old.bag(i).len(), new.bag(j).len()) < cfg.pair_min
             {
                 continue;
             }
@@ -517,8 +515,8 @@ fn find_moves(
         }
     }
     let movable = |k: BlockKind| matches!(k.class(), 0 | 1);
-    dels.retain(|&i| movable(old.blocks[i].kind) && !old.blocks[i].bag.is_empty());
-    inss.retain(|&j| movable(new.blocks[j].kind) && !new.blocks[j].bag.is_empty());
+    dels.retain(|&i| movable(old.blocks[i].kind) && !old.bag(i).is_empty());
+    inss.retain(|&j| movable(new.blocks[j].kind) && !new.bag(j).is_empty());
     if dels.is_empty() || inss.is_empty() {
         return Vec::new();
     }
@@ -530,9 +528,9 @@ fn find_moves(
     // Candidates for Dice ≥ move_min come from an index of inserted blocks by word: a
     // block can reach the bar only if it shares one of the deleted block's rarest words
     // (see `rare_candidates`), so unrelated texts cost little.
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut postings: KeyMap<u64, Vec<usize>> = KeyMap::default();
     for &j in &inss {
-        let bag = &new.blocks[j].bag;
+        let bag = new.bag(j);
         if bag.len() >= cfg.move_min_words {
             for (k, &key) in bag.iter().enumerate() {
                 if k == 0 || bag[k - 1] != key {
@@ -548,22 +546,22 @@ fn find_moves(
         if let Some(js) = by_fp.get(&(bi.fp, bi.kind.class())) {
             cands.extend(js.iter().map(|&j| (2.0, i, j)));
         }
-        if bi.bag.len() < cfg.move_min_words {
+        if old.bag(i).len() < cfg.move_min_words {
             continue;
         }
-        for j in rare_candidates(&bi.bag, &postings, cfg.move_min) {
+        for j in rare_candidates(old.bag(i), &postings, cfg.move_min) {
             let bj = &new.blocks[j];
             if bj.kind.class() != bi.kind.class()
                 || bj.fp == bi.fp
-                || size_bound(bi.bag.len(), bj.bag.len()) < cfg.move_min
+                || size_bound(old.bag(i).len(), new.bag(j).len()) < cfg.move_min
             {
                 continue;
             }
-            work += bi.bag.len() + bj.bag.len();
+            work += old.bag(i).len() + new.bag(j).len();
             if work > cfg.move_work_max {
                 break;
             }
-            let d = dice(&bi.bag, &bj.bag);
+            let d = dice(old.bag(i), new.bag(j));
             if d >= cfg.move_min {
                 cands.push((d, i, j));
             }
@@ -591,7 +589,7 @@ fn find_moves(
 /// at least m/(2−m) times as large), so at most |a| − s words of `bag` go unmatched. Taking
 /// its distinct words rarest first until their count exceeds that, any qualifying block
 /// contains one of them: the union of their postings holds every candidate.
-fn rare_candidates(bag: &[u64], postings: &HashMap<u64, Vec<usize>>, min: f64) -> Vec<usize> {
+fn rare_candidates(bag: &[u64], postings: &KeyMap<u64, Vec<usize>>, min: f64) -> Vec<usize> {
     let need = (min * bag.len() as f64 / (2.0 - min)).ceil() as usize;
     let slack = bag.len().saturating_sub(need);
     let mut distinct: Vec<(usize, u64, usize)> = Vec::new();

@@ -4,6 +4,7 @@
 //! styles are interned per document, so a token is a few words of plain data.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
@@ -31,8 +32,48 @@ pub(crate) fn mix(value: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A hasher for the module's maps, whose keys are mostly hashes already: SipHash's
+/// guard against chosen keys buys nothing here and cost a fifth of the block diff. (No map
+/// of the module is iterated, so output never depends on a map's order.)
+#[derive(Clone, Copy, Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.write_u64(u64::from(value));
+    }
+}
+
+/// A `HashMap` with [`KeyHasher`].
+pub(crate) type KeyMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 pub(crate) fn combine(acc: u64, value: u64) -> u64 {
     mix(acc.rotate_left(23) ^ value)
+}
+
+/// A cheap [`combine`] for the per-token steps of a block fingerprint, finished by [`mix`]:
+/// one multiplication, a bijection of the running value for each input and of each input
+/// for the running value (fingerprints are only compared for equality).
+fn step(acc: u64, value: u64) -> u64 {
+    (acc.rotate_left(23) ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Key of the hard-break token (`HardBreak` or `<br>`): it changes the page, so it is a token.
@@ -67,6 +108,8 @@ pub(crate) struct Tok<'a> {
     pub kind: TokKind,
     /// Image index for [`TokKind::Image`].
     pub aux: u32,
+    /// The text holds a character that HTML escapes (`& < > " '`).
+    pub esc: bool,
 }
 
 /// An inline mark. The derived order is the canonical nesting order (outermost first), so
@@ -202,8 +245,12 @@ pub(crate) struct Block<'a> {
     pub fp: u64,
     /// Any difference at all: kind, structure, raw text, styles.
     pub fp_fmt: u64,
-    /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity.
-    pub bag: Vec<u64>,
+    /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity:
+    /// taken the first time a comparison looks at the block (only changed blocks are
+    /// compared), see [`Document::bag`].
+    pub bag: OnceCell<Vec<u64>>,
+    /// Bit `i`: whitespace precedes token `i` of the block.
+    pub ws_bits: Vec<u64>,
     /// First leaf of its list item (opens the `<li>`).
     pub item_start: bool,
     /// Index of the nearest heading block at or before this one.
@@ -211,6 +258,13 @@ pub(crate) struct Block<'a> {
 }
 
 impl Block<'_> {
+    /// Token range of cell `k`.
+    pub(crate) fn cell_range(&self, k: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.cells.get(k)?;
+        let end = self.cells.get(k + 1).copied().unwrap_or(self.toks.end);
+        Some(start..end)
+    }
+
     pub(crate) fn cell_ranges(&self) -> Vec<std::ops::Range<usize>> {
         let mut out = Vec::with_capacity(self.cells.len());
         for (k, &start) in self.cells.iter().enumerate() {
@@ -236,15 +290,27 @@ pub struct Document<'a> {
     pub(crate) containers: Vec<ContainerKind>,
     pub(crate) styles: Vec<Style>,
     pub(crate) images: Vec<Image>,
-    /// The HTML of each block's words as the page shows them, written the
-    /// first time a comparison needs it (see `html::Content::Plain`).
-    pub(crate) plain_html: Vec<std::cell::OnceCell<String>>,
+    /// Each block's HTML as the page shows it, written the first time a comparison shows
+    /// the block unchanged, then reused by every view and every comparison the document is
+    /// in (a document is used by one thread at a time).
+    pub(crate) plain: Vec<OnceCell<PlainBlock>>,
+}
+
+/// The HTML of a block's words, marks and spaces, per cell, as the page shows them.
+#[derive(Debug)]
+pub(crate) struct PlainBlock {
+    pub cells: Vec<String>,
+    /// Holds an id or a link that the side-by-side view prefixes (`html::prefix_ids`).
+    pub needs_prefix: bool,
 }
 
 impl<'a> Document<'a> {
     /// Parses a Markdown body (front matter already removed) in the site's dialect.
     pub fn parse(body: &'a str) -> Document<'a> {
         let mut parser = DocParser::new();
+        // About one token per five bytes of Markdown: grown rarely, copied seldom.
+        parser.toks.reserve(body.len() / 5);
+        parser.extra.reserve(body.len() / 5);
         for (event, _) in safe_events(body) {
             parser.event(event);
         }
@@ -258,6 +324,20 @@ impl<'a> Document<'a> {
 
     pub(crate) fn block_toks(&self, b: usize) -> &[Tok<'a>] {
         &self.toks[self.blocks[b].toks.clone()]
+    }
+
+    /// The similarity bag of block `b` (see [`Block::bag`]).
+    pub(crate) fn bag(&self, b: usize) -> &[u64] {
+        self.blocks[b].bag.get_or_init(|| {
+            let mut bag: Vec<u64> = self
+                .block_toks(b)
+                .iter()
+                .filter(|t| t.kind == TokKind::Word)
+                .map(|t| folded_key(&t.text))
+                .collect();
+            bag.sort_unstable();
+            bag
+        })
     }
 
     pub(crate) fn style(&self, tok: &Tok<'_>) -> &Style {
@@ -287,26 +367,313 @@ fn tag_name(open: &str) -> &str {
 }
 
 /// The comparison key of a token's text (REDLINE.md A.2 step 2).
+#[cfg(test)]
 pub(crate) fn token_key(text: &str) -> u64 {
+    token_keys(text, false).key
+}
+
+/// A token's hashes, taken in one pass where the text allows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Keys {
+    /// [`token_key`].
+    pub key: u64,
+    /// [`folded_key`] (when asked for; else 0).
+    pub folded: u64,
+    /// The key is the hash of the text as typed (no normalisation changed it): then the key
+    /// tells texts apart, and formatting fingerprints need no second hash of the text.
+    pub exact: bool,
+}
+
+/// First byte of the FNV-1a offset basis after seeding (see [`hash_bytes`]).
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// The key, the case-folded key (if `folded`) and whether the key is exact. Equal to
+/// [`token_key`] and [`folded_key`] computed apart (a unit test checks it).
+pub(crate) fn token_keys(text: &str, folded: bool) -> Keys {
     if text.is_ascii() {
-        return hash_bytes(1, text.as_bytes());
+        let (mut h, mut f) = (1 ^ FNV_OFFSET, 2 ^ FNV_OFFSET);
+        for &b in text.as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+            f = (f ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+        }
+        return Keys {
+            key: mix(h),
+            folded: if folded { mix(f) } else { 0 },
+            exact: true,
+        };
     }
-    // Hashed as it is normalised, without building the normalised string.
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        hash_chars(1, text.chars().map(typographic))
+    // Below U+0300 every character is NFC_Quick_Check=Yes: the text is its own NFC.
+    let nfc =
+        text.chars().all(|c| c < '\u{300}') || is_nfc_quick(text.chars()) == IsNormalized::Yes;
+    if nfc {
+        let exact = !text.chars().any(|c| typographic(c) != c);
+        Keys {
+            key: hash_chars(1, text.chars().map(typographic)),
+            folded: if folded {
+                hash_chars(
+                    2,
+                    text.chars().map(typographic).flat_map(char::to_lowercase),
+                )
+            } else {
+                0
+            },
+            exact,
+        }
     } else {
-        hash_chars(1, text.nfc().map(typographic))
+        Keys {
+            key: hash_chars(1, text.nfc().map(typographic)),
+            folded: if folded {
+                hash_chars(2, text.nfc().map(typographic).flat_map(char::to_lowercase))
+            } else {
+                0
+            },
+            exact: false,
+        }
+    }
+}
+
+/// What [`scan_simple`] finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scanned {
+    /// A whitespace character.
+    Space,
+    /// A token (byte range) with its key (as `simple_keys` gives it; the case-folded key is
+    /// left to [`Document::bag`]), whether it is a word (has a
+    /// letter or digit), and whether its first and last characters are alphanumeric.
+    Token {
+        start: usize,
+        end: usize,
+        keys: Keys,
+        word: bool,
+        edges: (bool, bool),
+        /// Holds a character that HTML escapes ([`needs_escape`]).
+        esc: bool,
+    },
+}
+
+/// Whether `text` holds a character that HTML escapes (`& < > " '`).
+pub(crate) fn needs_escape(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+}
+
+fn fnv(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+}
+
+/// Word-break classes of bytes in simple text ([`is_simple`]) for [`scan_simple`].
+mod simple_class {
+    pub const OTHER: u8 = 0;
+    /// ASCII letters and the lead bytes of Latin letters.
+    pub const LETTER: u8 = 1;
+    pub const DIGIT: u8 = 2;
+    /// `_` (ExtendNumLet).
+    pub const EXTEND: u8 = 3;
+    pub const MID_LETTER: u8 = 4;
+    pub const MID_NUM: u8 = 5;
+    pub const MID_NUM_LET: u8 = 6;
+    /// ASCII whitespace.
+    pub const SPACE: u8 = 7;
+}
+
+/// [`simple_class`] by byte.
+static SIMPLE_CLASSES: [u8; 256] = {
+    use simple_class as C;
+    let mut table = [C::OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' | 0xc3..=0xc9 => C::LETTER,
+            b'0'..=b'9' => C::DIGIT,
+            b'_' => C::EXTEND,
+            b':' => C::MID_LETTER,
+            b',' | b';' => C::MID_NUM,
+            b'.' | b'\'' => C::MID_NUM_LET,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => C::SPACE,
+            _ => C::OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Segments and keys simple text ([`is_simple`]) in one pass: the segmentation of
+/// [`simple_segments`] and the keys of `simple_keys` (unit tests check both).
+/// Whitespace is reported once per run (it makes no token).
+fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
+    use simple_class as C;
+    let class = |b: u8| SIMPLE_CLASSES[usize::from(b)];
+    let bytes = text.as_bytes();
+    let at = |i: usize| match bytes.get(i) {
+        Some(&b) => class(b),
+        None => C::OTHER,
+    };
+    let n = bytes.len();
+    let mut i = 0;
+    while i < n {
+        let first = bytes[i];
+        if class(first) == C::SPACE {
+            while i < n && class(bytes[i]) == C::SPACE {
+                i += 1;
+            }
+            emit(Scanned::Space);
+            continue;
+        }
+        let start = i;
+        if !matches!(class(first), C::LETTER | C::DIGIT | C::EXTEND) {
+            // Any other character is a segment of its own (ASCII: Latin letters are
+            // letters).
+            i += 1;
+            emit(Scanned::Token {
+                start,
+                end: i,
+                keys: Keys {
+                    key: mix(fnv(1 ^ FNV_OFFSET, first)),
+                    folded: 0,
+                    exact: true,
+                },
+                word: false,
+                edges: (false, false),
+                esc: matches!(first, b'&' | b'<' | b'>' | b'"' | b'\''),
+            });
+            continue;
+        }
+        let mut h = 1 ^ FNV_OFFSET;
+        let mut word = false;
+        let mut esc = false;
+        let mut last_alnum;
+        loop {
+            // ASCII letters and digits, the bulk of a word, in a tight loop.
+            let (next, prev_ascii, hh) = ascii_alnum_run(bytes, i, h);
+            if next > i {
+                (i, h) = (next, hh);
+                word = true;
+                last_alnum = true;
+                if i >= n {
+                    break;
+                }
+                let mid = bytes[i];
+                let prev = prev_ascii;
+                match class(mid) {
+                    C::LETTER | C::DIGIT | C::EXTEND => continue,
+                    C::MID_LETTER | C::MID_NUM_LET
+                        if prev == C::LETTER && at(i + 1) == C::LETTER =>
+                    {
+                        h = fnv(h, mid);
+                        esc |= mid == b'\'';
+                        i += 1;
+                        continue;
+                    }
+                    C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
+                        h = fnv(h, mid);
+                        esc |= mid == b'\'';
+                        i += 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            // A Latin letter or `_`.
+            let b = bytes[i];
+            let prev = class(b);
+            if b < 0x80 {
+                h = fnv(h, b);
+                last_alnum = b != b'_';
+                i += 1;
+            } else {
+                let next = bytes.get(i + 1).copied().unwrap_or(0x80);
+                h = fnv(fnv(h, b), next);
+                last_alnum = true;
+                i += 2;
+            }
+            word |= last_alnum;
+            if i >= n {
+                break;
+            }
+            let mid = bytes[i];
+            match class(mid) {
+                C::LETTER | C::DIGIT | C::EXTEND => {}
+                C::MID_LETTER | C::MID_NUM_LET if prev == C::LETTER && at(i + 1) == C::LETTER => {
+                    h = fnv(h, mid);
+                    esc |= mid == b'\'';
+                    i += 1;
+                }
+                C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
+                    h = fnv(h, mid);
+                    esc |= mid == b'\'';
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
+        emit(Scanned::Token {
+            start,
+            end: i,
+            keys: Keys {
+                key: mix(h),
+                folded: 0,
+                exact: true,
+            },
+            word,
+            edges: (first != b'_', last_alnum),
+            esc,
+        });
+    }
+}
+
+/// Consumes ASCII letters and digits from `i`, hashing them into the key `h`: the end, the
+/// class of the last one (or `OTHER`), and the hash.
+#[inline(never)]
+fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64) -> (usize, u8, u64) {
+    use simple_class as C;
+    let mut last = C::OTHER;
+    while let Some(&b) = bytes.get(i) {
+        let class = SIMPLE_CLASSES[usize::from(b)];
+        if b >= 0x80 || !(class == C::LETTER || class == C::DIGIT) {
+            break;
+        }
+        h = fnv(h, b);
+        last = class;
+        i += 1;
+    }
+    (i, last, h)
+}
+
+/// [`token_keys`] of simple text ([`is_simple`]): NFC, no typographic characters, so the
+/// key is the hash of the bytes (exact); ASCII is lower-cased in the same pass.
+#[cfg(test)]
+fn simple_keys(text: &str, folded: bool) -> Keys {
+    if !text.is_ascii() {
+        return Keys {
+            key: hash_bytes(1, text.as_bytes()),
+            folded: if folded {
+                hash_chars(2, text.chars().flat_map(char::to_lowercase))
+            } else {
+                0
+            },
+            exact: true,
+        };
+    }
+    let (mut h, mut f) = (1 ^ FNV_OFFSET, 2 ^ FNV_OFFSET);
+    for &b in text.as_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        f = (f ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+    }
+    Keys {
+        key: mix(h),
+        folded: if folded { mix(f) } else { 0 },
+        exact: true,
     }
 }
 
 /// [`hash_bytes`] of the UTF-8 of `chars`, without collecting them.
 fn hash_chars(seed: u64, chars: impl Iterator<Item = char>) -> u64 {
-    let mut h = seed ^ 0xcbf2_9ce4_8422_2325;
+    let mut h = seed ^ FNV_OFFSET;
     let mut buffer = [0u8; 4];
     for c in chars {
         for &b in c.encode_utf8(&mut buffer).as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
         }
     }
     mix(h)
@@ -323,55 +690,130 @@ fn typographic(c: char) -> char {
     }
 }
 
-/// UAX #29 word segments of a text that is not all ASCII. No rule of
-/// UAX #29 joins a segment across ASCII whitespace, except WB4 (an Extend,
-/// Format or ZWJ character sticks to what precedes it): so each stretch
-/// between ASCII whitespace is segmented on its own, ASCII stretches by the
-/// fast path, unless a stretch starts with such a character (then the
-/// whole text goes the slow way, to stay exact).
-fn for_each_chunk_segment<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
-    // WB4: such a character right after a space stays with the space.
-    let sticks_back = |c: char| !c.is_ascii() && format!(" {c}").split_word_bounds().count() == 1;
+/// ASCII whitespace: what separates the chunks of [`for_each_segment`].
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// UAX #29 word segments of `text`, as byte ranges in order. ASCII text (nearly all of an
+/// English policy) takes a fast path that implements the rules that matter for ASCII (WB3,
+/// WB3d, WB5–WB13b); the unit tests check it against `unicode-segmentation` on random ASCII.
+///
+/// Other text is cut at ASCII whitespace first: no rule of UAX #29 looks across a space,
+/// a tab or a line break except to join it with its neighbour (WB3d joins spaces, WB4 lets
+/// an extending character stick to what precedes it). Where a chunk's edge character
+/// would join the whitespace next to it, the whole text goes the slow way; else ASCII
+/// chunks (spaces, most words) take the fast path and the others `unicode-segmentation`.
+/// The unit tests check this against `unicode-segmentation` on random mixed text.
+fn for_each_segment(text: &str, mut f: impl FnMut(usize, usize)) {
+    if is_simple(text) {
+        simple_segments(text, 0, &mut f);
+        return;
+    }
+    if !chunks_are_independent(text) {
+        for (i, seg) in text.split_word_bound_indices() {
+            f(i, i + seg.len());
+        }
+        return;
+    }
     let bytes = text.as_bytes();
     let mut start = 0;
-    let mut chunks: Vec<&'t str> = Vec::new();
     while start < bytes.len() {
-        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-        let space = is_space(bytes[start]);
-        let mut end = start;
-        while end < bytes.len() && is_space(bytes[end]) == space {
+        let space = is_ascii_space(bytes[start]);
+        let mut end = start + 1;
+        while end < bytes.len() && is_ascii_space(bytes[end]) == space {
             end += 1;
         }
+        // Edges are next to an ASCII byte: character boundaries.
         let chunk = &text[start..end];
-        if !space && chunk.chars().next().is_some_and(sticks_back) && start > 0 {
-            text.split_word_bounds().for_each(f);
-            return;
+        if is_simple(chunk) {
+            simple_segments(chunk, start, &mut f);
+        } else {
+            for (i, seg) in chunk.split_word_bound_indices() {
+                f(start + i, start + i + seg.len());
+            }
         }
-        chunks.push(chunk);
         start = end;
     }
-    for chunk in chunks {
-        if chunk.is_ascii() {
-            ascii_segments(chunk, f);
+}
+
+/// True when no chunk edge of `text` (see [`for_each_segment`]) joins the ASCII whitespace
+/// next to it.
+fn chunks_are_independent(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    for i in 1..bytes.len() {
+        let (before, after) = (is_ascii_space(bytes[i - 1]), is_ascii_space(bytes[i]));
+        if before == after {
+            continue;
+        }
+        let joined = if before {
+            bytes[i] >= 0x80
+                && text[i..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| joins(char::from(bytes[i - 1]), c))
         } else {
-            chunk.split_word_bounds().for_each(&mut *f);
+            bytes[i - 1] >= 0x80
+                && text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| joins(c, char::from(bytes[i])))
+        };
+        if joined {
+            return false;
         }
     }
+    true
 }
 
-/// UAX #29 word segments of `text`. ASCII text (nearly all of an English policy) takes a
-/// fast path that implements the rules that matter for ASCII (WB3, WB3d, WB5–WB13b); the
-/// unit tests check it against `unicode-segmentation` on random ASCII.
-fn for_each_segment<'t>(text: &'t str, mut f: impl FnMut(&'t str)) {
-    if text.is_ascii() {
-        ascii_segments(text, &mut f);
-    } else {
-        for_each_chunk_segment(text, &mut f);
+/// Whether UAX #29 keeps two characters (one ASCII whitespace) in one segment. Latin
+/// letters (U+00C0 to U+02FF) never join whitespace: a unit test checks that range.
+fn joins(a: char, b: char) -> bool {
+    let safe = |c: char| ('\u{c0}'..'\u{300}').contains(&c);
+    if safe(a) || safe(b) {
+        return false;
+    }
+    let mut buffer = [0u8; 8];
+    let len = a.encode_utf8(&mut buffer).len();
+    let len = len + b.encode_utf8(&mut buffer[len..]).len();
+    std::str::from_utf8(&buffer[..len]).is_ok_and(|pair| pair.split_word_bounds().count() == 1)
+}
+
+/// A Latin letter (U+00C0 to U+024F but `×` and `÷`) by its two UTF-8 bytes. UAX #29 takes
+/// them all as ALetter, like ASCII letters (a unit test checks each).
+fn is_latin_letter(lead: u8, next: Option<&u8>) -> bool {
+    match lead {
+        0xc3 => !matches!(next, Some(0x97 | 0xb7)),
+        0xc4..=0xc8 => true,
+        0xc9 => next.is_some_and(|&n| n < 0x90),
+        _ => false,
     }
 }
 
-/// The fast path of [`for_each_segment`] for ASCII text.
-fn ascii_segments<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
+/// Text of ASCII and Latin letters only (most European policies): it takes the fast paths
+/// of segmentation and keys.
+fn is_simple(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if is_latin_letter(b, bytes.get(i + 1)) {
+            i += 2;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// The fast path of [`for_each_segment`] for simple text ([`is_simple`]) at byte `offset`
+/// of the whole.
+fn simple_segments(text: &str, offset: usize, f: &mut impl FnMut(usize, usize)) {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum C {
         Letter,
@@ -395,10 +837,14 @@ fn ascii_segments<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
         b' ' => C::Space,
         b'\r' => C::Cr,
         b'\n' | 0x0b | 0x0c => C::Newline,
+        // The lead byte of a Latin letter (the text is simple).
+        0xc3..=0xc9 => C::Letter,
         _ => C::Other,
     };
     let bytes = text.as_bytes();
     let at = |i: usize| bytes.get(i).map_or(C::Other, |&b| class(b));
+    // Length of the character at `i`: Latin letters take two bytes.
+    let width = |i: usize| if bytes[i] < 0x80 { 1 } else { 2 };
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
@@ -411,18 +857,18 @@ fn ascii_segments<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
             C::Cr if bytes.get(i + 1) == Some(&b'\n') => i += 2,
             C::Letter | C::Digit | C::Extend => {
                 let mut prev = at(i);
-                i += 1;
+                i += width(i);
                 while i < bytes.len() {
                     let c = at(i);
                     match c {
                         C::Letter | C::Digit | C::Extend => {
                             prev = c;
-                            i += 1;
+                            i += width(i);
                         }
                         C::MidLetter | C::MidNumLet
                             if prev == C::Letter && at(i + 1) == C::Letter =>
                         {
-                            i += 2;
+                            i += 1 + width(i + 1);
                         }
                         C::MidNum | C::MidNumLet if prev == C::Digit && at(i + 1) == C::Digit => {
                             i += 2;
@@ -431,39 +877,98 @@ fn ascii_segments<'t>(text: &'t str, f: &mut dyn FnMut(&'t str)) {
                     }
                 }
             }
-            _ => i += 1,
+            _ => i += width(i),
         }
-        f(&text[start..i]);
+        f(offset + start, offset + i);
     }
 }
 
-/// Hashes lower-cased ASCII without allocating.
-fn hash_lower_ascii(text: &str) -> u64 {
-    let mut h: u64 = 2 ^ 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    mix(h)
-}
-
-/// Case-folded key for similarity bags.
+/// Case-folded key for similarity bags: [`token_keys`]' `folded`, by a fast path for simple
+/// text ([`is_simple`]; a unit test checks that they agree).
 fn folded_key(text: &str) -> u64 {
-    if text.is_ascii() {
-        return hash_lower_ascii(text);
+    if !is_simple(text) {
+        return token_keys(text, true).folded;
     }
-    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        hash_chars(
-            2,
-            text.chars().map(typographic).flat_map(char::to_lowercase),
-        )
+    let bytes = text.as_bytes();
+    let mut f = 2 ^ FNV_OFFSET;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            f = fnv(f, b.to_ascii_lowercase());
+            i += 1;
+        } else {
+            let next = bytes.get(i + 1).copied().unwrap_or(0x80);
+            f = fold_latin(f, b, next);
+            i += 2;
+        }
+    }
+    mix(f)
+}
+
+/// Folds the lower case of the Latin letter `lead`, `next` (two UTF-8 bytes) into `h`.
+fn fold_latin(h: u64, lead: u8, next: u8) -> u64 {
+    let cp = (u32::from(lead & 0x1f) << 6) | u32::from(next & 0x3f);
+    if (0xc0..=0xde).contains(&cp) && cp != 0xd7 {
+        // Latin-1 capitals: the small letter is 0x20 further, with the same lead byte.
+        fnv(fnv(h, lead), next + 0x20)
+    } else if cp < 0x100 {
+        fnv(fnv(h, lead), next)
     } else {
-        hash_chars(2, text.nfc().map(typographic).flat_map(char::to_lowercase))
+        let mut h = h;
+        let mut buffer = [0u8; 4];
+        for c in char::from_u32(cp).into_iter().flat_map(char::to_lowercase) {
+            for &b in c.encode_utf8(&mut buffer).as_bytes() {
+                h = fnv(h, b);
+            }
+        }
+        h
     }
 }
 
 fn is_nb_space(c: char) -> bool {
     matches!(c, '\u{00a0}' | '\u{202f}' | '\u{2007}')
+}
+
+/// What a leaf's fingerprints need of a token's text, taken while it is tokenised.
+#[derive(Clone, Copy)]
+struct TokExtra {
+    /// Tells texts apart: the key where it is exact, else a hash of the text.
+    text_hash: u64,
+    /// Whether the first and the last character are alphanumeric.
+    edges: (bool, bool),
+}
+
+/// A segment of whitespace only (ASCII whitespace is checked without decoding).
+fn is_space_segment(segment: &str) -> bool {
+    for (i, &b) in segment.as_bytes().iter().enumerate() {
+        if b >= 0x80 {
+            return segment[i..].chars().all(char::is_whitespace);
+        }
+        if !is_ascii_space(b) {
+            return false;
+        }
+    }
+    true
+}
+
+fn has_alphanumeric(segment: &str) -> bool {
+    for (i, &b) in segment.as_bytes().iter().enumerate() {
+        if b >= 0x80 {
+            return segment[i..].chars().any(char::is_alphanumeric);
+        }
+        if b.is_ascii_alphanumeric() {
+            return true;
+        }
+    }
+    false
+}
+
+fn alphanumeric_edges(text: &str) -> (bool, bool) {
+    (
+        text.chars().next().is_some_and(char::is_alphanumeric),
+        text.chars().next_back().is_some_and(char::is_alphanumeric),
+    )
 }
 
 /// A text run waiting to be tokenised: consecutive `Text` events of one style are joined
@@ -484,9 +989,9 @@ struct DocParser<'a> {
     blocks: Vec<Block<'a>>,
     containers: Vec<ContainerKind>,
     styles: Vec<Style>,
-    style_ids: HashMap<Vec<Mark>, u32>,
+    style_ids: KeyMap<Vec<Mark>, u32>,
     /// (style, mark opened on it) → resulting style.
-    transitions: HashMap<(u32, Mark), u32>,
+    transitions: KeyMap<(u32, Mark), u32>,
     /// The style before each open mark, to restore on close.
     style_stack: Vec<u32>,
     images: Vec<Image>,
@@ -499,8 +1004,10 @@ struct DocParser<'a> {
     marks: Vec<Mark>,
     style: u32,
     run: Run<'a>,
-    /// Reused buffer of (offset, length) word segments of a text run.
+    /// Segments of the run being tokenised (a buffer kept between runs).
     segments: Vec<(usize, usize)>,
+    /// Per token, parallel to `toks`: what fingerprints need of its text.
+    extra: Vec<TokExtra>,
     ws: bool,
     nb: bool,
     in_table_head: bool,
@@ -519,8 +1026,8 @@ impl<'a> DocParser<'a> {
             blocks: Vec::new(),
             containers: Vec::new(),
             styles: Vec::new(),
-            style_ids: HashMap::new(),
-            transitions: HashMap::new(),
+            style_ids: KeyMap::default(),
+            transitions: KeyMap::default(),
             style_stack: Vec::new(),
             images: Vec::new(),
             open: Vec::new(),
@@ -530,6 +1037,7 @@ impl<'a> DocParser<'a> {
             style: 0,
             run: Run { pieces: Vec::new() },
             segments: Vec::new(),
+            extra: Vec::new(),
             ws: false,
             nb: false,
             in_table_head: false,
@@ -719,7 +1227,7 @@ impl<'a> DocParser<'a> {
 
     fn push_break(&mut self) {
         self.flush_run();
-        self.toks.push(Tok {
+        let tok = Tok {
             text: Cow::Borrowed(""),
             key: BREAK_KEY,
             ws: self.ws,
@@ -727,7 +1235,13 @@ impl<'a> DocParser<'a> {
             style: self.style,
             kind: TokKind::Break,
             aux: 0,
-        });
+            esc: false,
+        };
+        let extra = TokExtra {
+            text_hash: hash_bytes(8, b""),
+            edges: (false, false),
+        };
+        self.push_tok(tok, extra);
         // The page writes a newline after a hard break: the next word is a new word.
         self.ws = true;
         self.nb = false;
@@ -858,7 +1372,11 @@ impl<'a> DocParser<'a> {
             let key = combine(hash_bytes(4, src.as_bytes()), hash_bytes(5, alt.as_bytes()));
             let aux = self.images.len() as u32;
             self.images.push(Image { src, title });
-            self.toks.push(Tok {
+            let extra = TokExtra {
+                text_hash: hash_bytes(8, alt.as_bytes()),
+                edges: alphanumeric_edges(&alt),
+            };
+            let tok = Tok {
                 text: Cow::Owned(alt),
                 key,
                 ws: self.ws,
@@ -866,7 +1384,9 @@ impl<'a> DocParser<'a> {
                 style: self.style,
                 kind: TokKind::Image,
                 aux,
-            });
+                esc: true,
+            };
+            self.push_tok(tok, extra);
             self.ws = false;
             self.nb = false;
         }
@@ -888,7 +1408,8 @@ impl<'a> DocParser<'a> {
                 info,
                 fp,
                 fp_fmt,
-                bag,
+                bag: OnceCell::from(bag),
+                ws_bits: Vec::new(),
                 item_start: std::mem::take(&mut self.item_fresh),
                 section: self.last_heading,
             });
@@ -929,11 +1450,11 @@ impl<'a> DocParser<'a> {
     }
 
     fn flush_run(&mut self) {
-        let pieces = std::mem::take(&mut self.run.pieces);
+        let mut pieces = std::mem::take(&mut self.run.pieces);
         match pieces.len() {
             0 => {}
             1 => {
-                for piece in pieces {
+                if let Some(piece) = pieces.pop() {
                     match piece {
                         CowStr::Borrowed(s) => self.tokenize(Text::Borrowed(s)),
                         other => self.tokenize(Text::Owned(other.to_string())),
@@ -945,51 +1466,111 @@ impl<'a> DocParser<'a> {
                 self.tokenize(Text::Owned(joined));
             }
         }
+        // The buffer is kept for the next run.
+        pieces.clear();
+        self.run.pieces = pieces;
+    }
+
+    /// Appends a token with what [`Self::close_leaf`] needs of its text.
+    fn push_tok(&mut self, tok: Tok<'a>, extra: TokExtra) {
+        self.toks.push(tok);
+        self.extra.push(extra);
     }
 
     fn tokenize(&mut self, text: Text<'a>) {
-        let (source, borrowed) = match &text {
-            Text::Borrowed(s) => (*s, true),
-            Text::Owned(s) => (s.as_str(), false),
+        let source: &str = match &text {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s.as_str(),
         };
+        if is_simple(source) {
+            self.tokenize_simple(&text, source);
+            return;
+        }
         let mut segments = std::mem::take(&mut self.segments);
         segments.clear();
-        for_each_segment(source, |seg| {
-            segments.push((seg.as_ptr() as usize - source.as_ptr() as usize, seg.len()))
-        });
-        for &(offset, len) in &segments {
-            let segment = &source[offset..offset + len];
-            if segment.chars().all(char::is_whitespace) {
+        for_each_segment(source, |start, end| segments.push((start, end)));
+        for &(start, end) in &segments {
+            let segment = &source[start..end];
+            if is_space_segment(segment) {
                 self.ws = true;
-                self.nb |= segment.chars().any(is_nb_space);
+                self.nb |= !segment.is_ascii() && segment.chars().any(is_nb_space);
                 continue;
             }
-            let kind = if segment.chars().any(char::is_alphanumeric) {
+            let kind = if has_alphanumeric(segment) {
                 TokKind::Word
             } else {
                 TokKind::Punct
             };
-            let text: Cow<'a, str> = match (&text, borrowed) {
-                (Text::Borrowed(s), true) => {
-                    // `segment` is a sub-slice of `s`: re-slice to keep the body's lifetime.
-                    let offset = segment.as_ptr() as usize - s.as_ptr() as usize;
-                    Cow::Borrowed(&s[offset..offset + segment.len()])
-                }
-                _ => Cow::Owned(segment.to_string()),
+            let keys = token_keys(segment, kind == TokKind::Word);
+            let extra = TokExtra {
+                text_hash: if keys.exact {
+                    keys.key
+                } else {
+                    hash_bytes(8, segment.as_bytes())
+                },
+                edges: alphanumeric_edges(segment),
             };
-            self.toks.push(Tok {
-                key: token_key(&text),
+            let text: Cow<'a, str> = match &text {
+                // Re-slice the body to keep its lifetime.
+                Text::Borrowed(s) => Cow::Borrowed(&s[start..end]),
+                Text::Owned(_) => Cow::Owned(segment.to_string()),
+            };
+            let tok = Tok {
+                key: keys.key,
+                esc: needs_escape(&text),
                 text,
                 ws: self.ws,
                 nb: self.nb,
                 style: self.style,
                 kind,
                 aux: 0,
-            });
+            };
+            self.push_tok(tok, extra);
             self.ws = false;
             self.nb = false;
         }
         self.segments = segments;
+    }
+
+    /// [`Self::tokenize`] for simple text ([`is_simple`]): segments are all spaces or all
+    /// not, letters are alphanumeric, and keys are exact.
+    fn tokenize_simple(&mut self, text: &Text<'a>, source: &str) {
+        scan_simple(source, |item| {
+            let Scanned::Token {
+                start,
+                end,
+                keys,
+                word,
+                edges,
+                esc,
+            } = item
+            else {
+                self.ws = true;
+                return;
+            };
+            let text: Cow<'a, str> = match text {
+                // Re-slice the body to keep its lifetime.
+                Text::Borrowed(s) => Cow::Borrowed(&s[start..end]),
+                Text::Owned(_) => Cow::Owned(source[start..end].to_string()),
+            };
+            let tok = Tok {
+                key: keys.key,
+                text,
+                ws: self.ws,
+                nb: self.nb,
+                style: self.style,
+                kind: if word { TokKind::Word } else { TokKind::Punct },
+                aux: 0,
+                esc,
+            };
+            let extra = TokExtra {
+                text_hash: keys.key,
+                edges,
+            };
+            self.push_tok(tok, extra);
+            self.ws = false;
+            self.nb = false;
+        });
     }
 
     fn close_leaf(&mut self) {
@@ -1003,45 +1584,39 @@ impl<'a> DocParser<'a> {
         if toks.is_empty() && leaf.kind == BlockKind::ItemText {
             return;
         }
+        let extra = &self.extra[leaf.start..end];
         let header = matches!(leaf.kind, BlockKind::TableRow { header: true });
         let class = u64::from(leaf.kind.class());
         let mut fp = combine(class, u64::from(header) + 2 * leaf.cells.len() as u64);
         let mut fp_fmt = combine(kind_code(leaf.kind), self.structure_signature());
-        let mut bag = Vec::new();
         let mut next_cell = 1;
-        for (i, t) in toks.iter().enumerate() {
+        let mut ws_bits = vec![0u64; toks.len().div_ceil(64)];
+        for (i, (t, x)) in toks.iter().zip(extra).enumerate() {
             while leaf.cells.get(next_cell) == Some(&(leaf.start + i)) {
                 fp = combine(fp, 0xce11);
                 fp_fmt = combine(fp_fmt, 0xce11);
                 next_cell += 1;
             }
-            fp = combine(fp, t.key);
-            fp_fmt = combine(fp_fmt, hash_bytes(8, t.text.as_bytes()));
+            ws_bits[i / 64] |= u64::from(t.ws) << (i % 64);
+            fp = step(fp, t.key);
+            // The text as typed: its key where that is exact, else its own hash (only
+            // equality of `fp_fmt` matters).
+            fp_fmt = step(fp_fmt, x.text_hash);
             // A token glued to the previous word (`we<code>x</code>`) reads differently from
             // a spaced one: see `words::Ws`.
-            let glued = i > 0
-                && !t.ws
-                && toks[i - 1]
-                    .text
-                    .chars()
-                    .last()
-                    .is_some_and(char::is_alphanumeric)
-                && t.text.chars().next().is_some_and(char::is_alphanumeric);
-            fp_fmt = combine(fp_fmt, u64::from(glued));
-            fp_fmt = combine(fp_fmt, self.styles[t.style as usize].hash ^ u64::from(t.nb));
+            let glued = i > 0 && !t.ws && extra[i - 1].edges.1 && x.edges.0;
+            fp_fmt = step(fp_fmt, u64::from(glued));
+            fp_fmt = step(fp_fmt, self.styles[t.style as usize].hash ^ u64::from(t.nb));
             if t.kind == TokKind::Image {
                 let img = &self.images[t.aux as usize];
-                fp_fmt = combine(fp_fmt, hash_bytes(9, img.title.as_bytes()));
-            }
-            if t.kind == TokKind::Word {
-                bag.push(folded_key(&t.text));
+                fp_fmt = step(fp_fmt, hash_bytes(9, img.title.as_bytes()));
             }
         }
         for _ in next_cell..leaf.cells.len() {
             fp = combine(fp, 0xce11);
             fp_fmt = combine(fp_fmt, 0xce11);
         }
-        bag.sort_unstable();
+        let (fp, fp_fmt) = (mix(fp), mix(fp_fmt));
         let index = self.blocks.len();
         if matches!(leaf.kind, BlockKind::Heading(_)) {
             self.last_heading = Some(index);
@@ -1055,7 +1630,8 @@ impl<'a> DocParser<'a> {
             info: String::new(),
             fp,
             fp_fmt,
-            bag,
+            bag: OnceCell::new(),
+            ws_bits,
             item_start: std::mem::take(&mut self.item_fresh),
             section: self.last_heading,
         });
@@ -1100,11 +1676,7 @@ impl<'a> DocParser<'a> {
         self.close_leaf();
         self.end_raw();
         Document {
-            plain_html: self
-                .blocks
-                .iter()
-                .map(|_| std::cell::OnceCell::new())
-                .collect(),
+            plain: self.blocks.iter().map(|_| OnceCell::new()).collect(),
             toks: self.toks,
             blocks: self.blocks,
             containers: self.containers,
@@ -1224,44 +1796,164 @@ mod tests {
         assert_eq!(doc.blocks[4].cells.len(), 2);
     }
 
+    fn segments(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        for_each_segment(text, |start, end| out.push(&text[start..end]));
+        out
+    }
+
     #[test]
     fn ascii_fast_path_segments_like_uax29() {
         use proptest::prelude::*;
         let alphabet: Vec<char> = "aZ09_:,;.'  \t\r\n$-\"*<&".chars().collect();
         proptest!(ProptestConfig::with_cases(2000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
             let text: String = idx.iter().map(|&i| alphabet[i]).collect();
-            let mut fast = Vec::new();
-            for_each_segment(&text, |s| fast.push(s));
             let slow: Vec<&str> = text.split_word_bounds().collect();
-            prop_assert_eq!(fast, slow, "{:?}", text);
+            prop_assert_eq!(segments(&text), slow, "{:?}", text);
         });
     }
 
     #[test]
     fn mixed_text_segments_like_uax29() {
         use proptest::prelude::*;
-        // Accents, CJK, Arabic, combining marks, a ZWJ, no-break spaces and
-        // a word joiner among ASCII words and spaces.
-        let alphabet: Vec<char> = "aZ09.,' \t\néßÄ中文ب\u{0301}\u{200d}\u{00a0}\u{2060}\u{1F600}-"
+        // Latin letters, CJK, Arabic, Hebrew, Katakana, combining marks, ZWJ, a soft hyphen,
+        // no-break and other spaces (U+3000 and U+2003 are WSegSpace), a word joiner,
+        // an emoji, regional indicators, a line separator and NEL among ASCII.
+        let alphabet: Vec<char> = "aZ09.,:' \t\n\r\u{b}_-\"éßÄçÿĀžǅȸ中文ب\u{5d0}\u{30a2}\u{301}\u{903}\u{200d}\u{ad}\u{a0}\u{3000}\u{2003}\u{2060}\u{1F600}\u{1F1E6}\u{2028}\u{85}\u{2019}«"
             .chars()
             .collect();
-        proptest!(ProptestConfig::with_cases(3000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+        proptest!(ProptestConfig::with_cases(6000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
             let text: String = idx.iter().map(|&i| alphabet[i]).collect();
-            let mut chunked = Vec::new();
-            for_each_segment(&text, |s| chunked.push(s));
             let slow: Vec<&str> = text.split_word_bounds().collect();
-            prop_assert_eq!(chunked, slow, "{:?}", text);
+            prop_assert_eq!(segments(&text), slow, "{:?}", text);
         });
     }
 
     #[test]
-    fn keys_hash_the_normalised_text() {
-        // Decomposed and composed accents, curly and straight quotes.
-        assert_eq!(token_key("Cafe\u{0301}"), token_key("Café"));
-        assert_eq!(token_key("HexGen\u{2019}s"), token_key("HexGen's"));
-        assert_eq!(token_key("Straße"), hash_bytes(1, "Straße".as_bytes()));
-        assert_eq!(folded_key("STRASSE"), folded_key("strasse"));
-        assert_eq!(folded_key("Éte"), folded_key("éte"));
+    fn latin_text_segments_like_uax29() {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> = "aZ09_:,;.' \t\r\n-\"éÉßäÿĀžǅȸɏ".chars().collect();
+        proptest!(ProptestConfig::with_cases(4000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            prop_assert!(is_simple(&text));
+            prop_assert_eq!(folded_key(&text), token_keys(&text, true).folded, "{:?}", text);
+            let slow: Vec<&str> = text.split_word_bounds().collect();
+            prop_assert_eq!(segments(&text), slow.clone(), "{:?}", text);
+            for (start, end) in slow.iter().scan(0, |at, s| { *at += s.len(); Some((*at - s.len(), *at)) }) {
+                let seg = &text[start..end];
+                let keys = simple_keys(seg, true);
+                prop_assert_eq!(keys, token_keys(seg, true), "{:?}", seg);
+            }
+        });
+    }
+
+    /// What `tokenize` made of simple text before `scan_simple`: segments, then keys.
+    fn scanned_reference(text: &str) -> Vec<Scanned> {
+        let mut out = Vec::new();
+        for_each_segment(text, |start, end| {
+            let seg = &text[start..end];
+            if seg.chars().all(char::is_whitespace) {
+                // One per run of whitespace.
+                if out.last() != Some(&Scanned::Space) {
+                    out.push(Scanned::Space);
+                }
+                return;
+            }
+            let word = seg.chars().any(char::is_alphanumeric);
+            out.push(Scanned::Token {
+                start,
+                end,
+                keys: simple_keys(seg, false),
+                word,
+                edges: alphanumeric_edges(seg),
+                esc: needs_escape(seg),
+            });
+        });
+        out
+    }
+
+    #[test]
+    fn scanning_simple_text_equals_segmenting_and_keying() {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> = "aZz09_:,;.'  \t\r\n-\"*éÉßäÀÞÿĀİžǅȸɏ".chars().collect();
+        proptest!(ProptestConfig::with_cases(4000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            let mut scanned = Vec::new();
+            scan_simple(&text, |s| scanned.push(s));
+            prop_assert_eq!(scanned, scanned_reference(&text), "{:?}", text);
+        });
+    }
+
+    #[test]
+    fn every_latin_letter_is_a_letter_to_uax29() {
+        let templates = [
+            "{c}", "a{c}", "{c}a", "{c}'{c}", "a'{c}", "{c}:a", "a:{c}", "1{c}", "{c}1", "{c}.1",
+            "1.{c}", "_{c}", "{c}_", " {c} ", "{c},{c}", "{c}'s", "x.{c}.y", "{c}{c}",
+        ];
+        for c in '\u{c0}'..'\u{250}' {
+            let mut buffer = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            let latin = is_latin_letter(bytes[0], bytes.get(1));
+            assert_eq!(latin, !matches!(c, '\u{d7}' | '\u{f7}'), "{c:?}");
+            if !latin {
+                continue;
+            }
+            for t in templates {
+                let text = t.replace("{c}", &c.to_string());
+                let slow: Vec<&str> = text.split_word_bounds().collect();
+                assert_eq!(segments(&text), slow, "{text:?}");
+            }
+        }
+        assert!(!is_simple("\u{250}") && !is_simple("\u{a0}") && !is_simple("\u{2019}"));
+    }
+
+    #[test]
+    fn latin_letters_never_join_whitespace() {
+        for c in '\u{c0}'..'\u{300}' {
+            for w in [' ', '\t', '\n', '\r', '\u{b}', '\u{c}'] {
+                for pair in [format!("{w}{c}"), format!("{c}{w}")] {
+                    assert_eq!(pair.split_word_bounds().count(), 2, "{pair:?}");
+                }
+            }
+        }
+    }
+
+    /// The keys as they were first written (allocating), to check the one-pass version.
+    fn reference_keys(text: &str) -> (u64, u64) {
+        let nfc: String = text.nfc().collect();
+        let key = if text.is_ascii() {
+            hash_bytes(1, text.as_bytes())
+        } else {
+            let normalised: String = nfc.chars().map(typographic).collect();
+            hash_bytes(1, normalised.as_bytes())
+        };
+        let lower: String = text
+            .nfc()
+            .map(typographic)
+            .flat_map(char::to_lowercase)
+            .collect();
+        (key, hash_bytes(2, lower.as_bytes()))
+    }
+
+    #[test]
+    fn one_pass_keys_equal_the_reference() {
+        use proptest::prelude::*;
+        for c in '\u{0}'..'\u{300}' {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+        let alphabet: Vec<char> =
+            "aZ09'\"-éÉßẞÄİıǅΣσς中\u{301}\u{2019}\u{201c}\u{a0}\u{212b}\u{1f600}"
+                .chars()
+                .collect();
+        proptest!(ProptestConfig::with_cases(3000), |(idx in proptest::collection::vec(0..alphabet.len(), 1..12))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            let keys = token_keys(&text, true);
+            prop_assert_eq!((keys.key, keys.folded), reference_keys(&text), "{:?}", text);
+            prop_assert_eq!(folded_key(&text), keys.folded, "{:?}", text);
+            if keys.exact {
+                prop_assert_eq!(keys.key, hash_bytes(1, text.as_bytes()));
+            }
+        });
     }
 
     #[test]

@@ -10,12 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use similar::{ChangeTag, TextDiff};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::align::{Alignment, CRef, Item, OLD_CONTAINER, common_prefix, new_path, old_path};
-use super::doc::{BlockKind, ContainerKind, Document, Tok, TokKind};
-use super::inline::{Piece, Space, Writer, fmt_note, space, sr};
+use super::align::{Alignment, CRef, Item, OLD_CONTAINER, new_path, old_path};
+use super::doc::{BlockKind, ContainerKind, Document, PlainBlock, Tok, TokKind};
+use super::inline::{Piece, Space, Writer, fmt_note, space, sr, write_plain};
 use super::words::{NONE, Op, SENTINEL, Seg, WordDiff, Ws};
 use super::{Change, ChangeKind, Labels, Redline, RedlineConfig, Summary, fill};
-use crate::markdown::{escape_html, push_escaped};
+use crate::markdown::push_escaped;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum View {
@@ -30,14 +30,19 @@ struct Cell {
     oc: Option<usize>,
     nc: Option<usize>,
     segs: Vec<Seg>,
+    /// The same tokens on both sides, unchanged: `segs` is left empty and the cell is
+    /// written from the documents' own HTML ([`Renderer::write_plain`]).
+    plain: bool,
 }
 
 enum Content<'d> {
     Cells(Vec<Cell>),
-    /// An unchanged paragraph, item or heading whose words, marks and spaces
-    /// are the same in both versions: its HTML is the new block's own, written
-    /// once per document and reused by every view and every comparison.
-    Plain(usize),
+    /// An unchanged text block (old `o`, new `n`): written from the documents' own HTML
+    /// ([`Renderer::write_plain`]), no diff.
+    Plain {
+        o: usize,
+        n: usize,
+    },
     /// Line diff of a code or (changed) HTML block.
     Lines(Vec<(Op, &'d str)>),
     /// An unchanged HTML block: its sanitized HTML, as the page shows it.
@@ -145,7 +150,11 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 inverse[*n as usize] = Some(o as u32);
             }
         }
-        let size = old.toks.len().max(new.toks.len()) * 6;
+        // About what the views take: a few bytes of markup per token besides its text.
+        let size = old.toks.len().max(new.toks.len()) * 9;
+        // The side-by-side view is the old column, then the new one.
+        let mut old_col = String::with_capacity(2 * size);
+        old_col.push_str(SBS_OPEN);
         Renderer {
             old,
             new,
@@ -157,8 +166,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
             layouts: BTreeMap::new(),
             inline: String::with_capacity(size),
             open: Vec::new(),
-            old_col: String::with_capacity(size / 2),
-            new_col: String::with_capacity(size / 2),
+            old_col,
+            new_col: String::with_capacity(size),
             summary: Summary {
                 identical_text: false,
                 first_version: old.is_empty(),
@@ -180,17 +189,15 @@ impl<'d, 'a> Renderer<'d, 'a> {
         self.close_to(0);
         self.summary.identical_text = self.summary.changes.is_empty();
         self.summary.sections_changed = self.sections.len();
-        let mut sbs = String::with_capacity(self.old_col.len() + self.new_col.len() + 200);
-        sbs.push_str(
-            "<div class=\"rl-sbs\">\n<div class=\"rl-col rl-col-old\" id=\"policy-text-old\">\n",
-        );
-        sbs.push_str(&self.old_col);
+        // The old column was written after the view's opening tags (see `new`).
+        let mut sbs = std::mem::take(&mut self.old_col);
+        sbs.reserve(self.new_col.len() + 100);
         sbs.push_str("</div>\n<div class=\"rl-col rl-col-new\" id=\"policy-text-new\">\n");
         sbs.push_str(&self.new_col);
         sbs.push_str("</div>\n</div>\n");
         Redline {
             inline_html: self.inline,
-            side_by_side_html: prefix_ids(&sbs),
+            side_by_side_html: sbs,
             summary: self.summary,
         }
     }
@@ -320,7 +327,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     }
                 }
                 Content::Lines(lines) => words |= lines.iter().any(|(op, _)| *op != Op::Eq),
-                Content::Plain(_) | Content::RawHtml(_) | Content::Rule => {}
+                Content::Plain { .. } | Content::RawHtml(_) | Content::Rule => {}
             }
             words |= matches!(b.status, "rl-add" | "rl-del");
         }
@@ -392,7 +399,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     }
                 }
             }
-            Content::Plain(_) | Content::RawHtml(_) | Content::Rule => {}
+            Content::Plain { .. } | Content::RawHtml(_) | Content::Rule => {}
         }
     }
 
@@ -430,31 +437,12 @@ impl<'d, 'a> Renderer<'d, 'a> {
             BlockKind::Code => self.lines(o, n),
             BlockKind::Rule => Content::Rule,
             BlockKind::TableRow { .. } => self.cells(Some(o), Some(n), true),
-            _ if self.same_spaces(o, n) => Content::Plain(n),
+            _ if self.old.blocks[o].toks.len() == self.new.blocks[n].toks.len() => {
+                Content::Plain { o, n }
+            }
             _ => self.cells(Some(o), Some(n), true),
         };
         self.block(Some(o), Some(n), false, "rl-same", content)
-    }
-
-    /// True when an unchanged block's tokens have the same spaces before
-    /// them in both versions (then every view writes the new block as is).
-    fn same_spaces(&self, o: usize, n: usize) -> bool {
-        let (a, b) = (self.old.block_toks(o), self.new.block_toks(n));
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.ws == y.ws && x.nb == y.nb)
-    }
-
-    /// The HTML of an unchanged block's words, from the document's cache.
-    fn plain_html(&self, n: usize) -> &'d str {
-        self.new.plain_html[n].get_or_init(|| {
-            let segs: Vec<Seg> = self.new.blocks[n]
-                .toks
-                .clone()
-                .map(|t| Seg::new(Op::Eq, t, t))
-                .collect();
-            let mut html = String::new();
-            self.write_segs(&mut html, &segs, View::New);
-            html
-        })
     }
 
     fn pair(&mut self, o: usize, n: usize) -> Emitted<'d> {
@@ -472,6 +460,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                         oc: Some(0),
                         nc: Some(0),
                         segs,
+                        plain: false,
                     }]),
                     None => {
                         // Too little shared: the old block deleted, the new one inserted.
@@ -506,6 +495,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 oc: Some(0),
                 nc: Some(0),
                 segs: segs.to_vec(),
+                plain: false,
             }])
         };
         let b1 = self.block(Some(o), Some(n), false, "rl-chg", cell(first));
@@ -534,6 +524,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 oc: Some(0),
                 nc: Some(0),
                 segs: segs.to_vec(),
+                plain: false,
             }])
         };
         let mut o1 = self.block(Some(o), None, true, "rl-chg", cell(&segs[..at]));
@@ -582,6 +573,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
             oc: Some(0),
             nc: None,
             segs,
+            plain: false,
         }]);
         let mut b = self.block(Some(o), None, true, "rl-movedfrom", content);
         let note = first.then(|| {
@@ -604,6 +596,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
             oc: Some(0),
             nc: Some(0),
             segs,
+            plain: false,
         }]);
         let mut b = self.block(Some(o), Some(n), false, "rl-movedto", content);
         let note = first.then(|| {
@@ -796,10 +789,9 @@ impl<'d, 'a> Renderer<'d, 'a> {
         for (ci, cj) in layout {
             let a = ci.and_then(|c| oc.get(c)).cloned();
             let b = cj.and_then(|c| nc.get(c)).cloned();
+            let plain = same && matches!((&a, &b), (Some(a), Some(b)) if a.len() == b.len());
             let segs = match (a, b) {
-                (Some(a), Some(b)) if same && a.len() == b.len() => {
-                    a.zip(b).map(|(o, n)| Seg::new(Op::Eq, o, n)).collect()
-                }
+                _ if plain => Vec::new(),
                 (Some(a), Some(b)) => {
                     let (oidx, nidx): (Vec<usize>, Vec<usize>) = (a.collect(), b.collect());
                     match self.wd.diff(&oidx, &nidx, true) {
@@ -819,6 +811,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 oc: ci,
                 nc: cj,
                 segs,
+                plain,
             });
         }
         Content::Cells(cells)
@@ -882,28 +875,36 @@ impl<'d, 'a> Renderer<'d, 'a> {
 
     fn write_inline(&mut self, b: &BlockOut<'_>) {
         let path = self.path_of(b);
-        let current: Vec<CRef> = self.open.iter().map(|o| o.c).collect();
-        let keep = common_prefix(&current, &path);
+        let keep = self
+            .open
+            .iter()
+            .zip(&path)
+            .take_while(|(o, c)| o.c == **c)
+            .count();
         self.close_to(keep);
         let mut host = false;
         for k in keep..path.len() {
             let kind = self.container(path[k]);
             let parent = k.checked_sub(1).map(|p| self.container(path[p]));
+            let out = &mut self.inline;
             if k + 1 == path.len()
                 && b.kind == BlockKind::ItemText
                 && matches!(kind, ContainerKind::Item { .. })
             {
                 host = true;
-                self.inline
-                    .push_str(&li_open(kind, parent, &attrs(b.status, b.id.as_deref())));
+                li_open(out, kind, parent);
+                push_attrs(out, b.status, b.id.as_deref(), false, true);
+                out.push('>');
             } else if matches!(kind, ContainerKind::Item { .. })
                 && !matches!(b.status, "rl-same" | "rl-chg")
             {
                 // An item opened by an added, deleted or moved block is itself one.
-                let class = format!(" class=\"{}\"", b.status);
-                self.inline.push_str(&li_open(kind, parent, &class));
+                li_open(out, kind, parent);
+                out.push_str(" class=\"");
+                out.push_str(b.status);
+                out.push_str("\">");
             } else {
-                open_container(&mut self.inline, kind, parent);
+                open_container(out, kind, parent);
             }
             self.open.push(Open {
                 c: path[k],
@@ -944,7 +945,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         out.push('"');
         if let Some(id) = id {
             out.push_str(" id=\"");
-            push_escaped(out, id);
+            push_id(out, id, true);
             out.push('"');
         }
         out.push('>');
@@ -952,24 +953,19 @@ impl<'d, 'a> Renderer<'d, 'a> {
             View::Old => (self.old, b.o),
             _ => (self.new, b.n.or(b.o)),
         };
-        let path: Vec<&ContainerKind> = blk
-            .map(|i| {
-                doc.blocks[i]
-                    .path
-                    .iter()
-                    .map(|&c| &doc.containers[c as usize])
-                    .collect()
-            })
-            .unwrap_or_default();
+        let path: &[u32] = blk.map_or(&[], |i| doc.blocks[i].path.as_slice());
+        let container = |k: usize| &doc.containers[path[k] as usize];
         let mut host = false;
-        for (k, kind) in path.iter().enumerate() {
-            let parent = k.checked_sub(1).map(|p| path[p]);
+        for k in 0..path.len() {
+            let kind = container(k);
+            let parent = k.checked_sub(1).map(container);
             if k + 1 == path.len()
                 && b.kind == BlockKind::ItemText
                 && matches!(kind, ContainerKind::Item { .. })
             {
                 host = true;
-                out.push_str(&li_open(kind, parent, &attrs("", None)));
+                li_open(out, kind, parent);
+                out.push_str(" dir=\"auto\">");
             } else {
                 open_container(out, kind, parent);
             }
@@ -991,7 +987,8 @@ impl<'d, 'a> Renderer<'d, 'a> {
             status: "",
         };
         self.write_block(out, b, &slot);
-        for (k, kind) in path.iter().enumerate().rev() {
+        for k in (0..path.len()).rev() {
+            let kind = container(k);
             close_container(out, kind, if k + 1 == path.len() { section } else { 0 });
         }
         out.push_str("</div>\n");
@@ -1007,52 +1004,56 @@ impl<'d, 'a> Renderer<'d, 'a> {
             id,
             status,
         } = *slot;
-        let a = attrs(status, id);
-        let close: String = match b.kind {
+        let sbs = view != View::Inline;
+        let close: &str = match b.kind {
             BlockKind::Heading(l) => {
-                out.push_str(&format!("<h{l}{a}>"));
-                format!("</h{l}>\n")
+                out.push_str("<h");
+                push_number(out, u64::from(l));
+                push_attrs(out, status, id, sbs, true);
+                out.push('>');
+                ""
             }
             BlockKind::Paragraph => {
-                out.push_str(&format!("<p{a}>"));
-                "</p>\n".to_string()
+                out.push_str("<p");
+                push_attrs(out, status, id, sbs, true);
+                out.push('>');
+                "</p>\n"
             }
             // The item container closes the `<li>` this block opened.
-            BlockKind::ItemText if host => String::new(),
+            BlockKind::ItemText if host => "",
             BlockKind::ItemText => {
-                out.push_str(&format!("<div{a}>"));
-                "</div>\n".to_string()
+                out.push_str("<div");
+                push_attrs(out, status, id, sbs, true);
+                out.push('>');
+                "</div>\n"
             }
             BlockKind::FootnoteLabel => {
-                let cls = if status.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {status}")
-                };
-                out.push_str(&format!(
-                    "<sup class=\"footnote-definition-label{cls}\"{}>",
-                    id_attr(id)
-                ));
-                "</sup>\n".to_string()
+                out.push_str("<sup class=\"footnote-definition-label");
+                if !status.is_empty() {
+                    out.push(' ');
+                    out.push_str(status);
+                }
+                out.push('"');
+                push_attrs(out, "", id, sbs, false);
+                out.push('>');
+                "</sup>\n"
             }
             BlockKind::TableRow { header } => {
-                out.push_str(&format!(
-                    "<tr{}>",
-                    attrs(status, id).replace(" dir=\"auto\"", "")
-                ));
+                out.push_str("<tr");
+                push_attrs(out, status, id, sbs, false);
+                out.push('>');
                 self.write_row(out, b, view, header);
                 out.push_str("</tr>\n");
                 return;
             }
             BlockKind::Code | BlockKind::Html => {
-                self.write_lines(out, b, view, &a);
+                self.write_lines(out, b, view, status, id);
                 return;
             }
             BlockKind::Rule => {
-                out.push_str(&format!(
-                    "<hr{}>\n",
-                    attrs(status, id).replace(" dir=\"auto\"", "")
-                ));
+                out.push_str("<hr");
+                push_attrs(out, status, id, sbs, false);
+                out.push_str(">\n");
                 let note = match (view, b.status) {
                     (View::Inline | View::New, "rl-add") => Some(&self.labels.rule_added),
                     (View::Inline | View::Old, "rl-del") => Some(&self.labels.rule_removed),
@@ -1067,11 +1068,13 @@ impl<'d, 'a> Renderer<'d, 'a> {
             }
         };
         if let Some(mv) = &b.mv {
-            let tag = if mv.ins { "ins" } else { "del" };
-            out.push_str(&format!(
-                "<{tag} class=\"rl-move\"{}>",
-                id_attr(mv.anchor.as_deref())
-            ));
+            out.push_str(if mv.ins {
+                "<ins class=\"rl-move\""
+            } else {
+                "<del class=\"rl-move\""
+            });
+            push_attrs(out, "", mv.anchor.as_deref(), sbs, false);
+            out.push('>');
             let cue = if mv.ins {
                 &self.labels.moved_here
             } else {
@@ -1085,14 +1088,14 @@ impl<'d, 'a> Renderer<'d, 'a> {
                     self.write_segs(out, &cell.segs, view);
                 }
             }
-            Content::Plain(n) => out.push_str(self.plain_html(*n)),
+            &Content::Plain { o, n } => self.write_plain(out, view, (o, 0), (n, 0)),
             _ => {}
         }
         if let Some(mv) = &b.mv {
             out.push_str(if mv.ins { "</ins>" } else { "</del>" });
             if let Some((href, text)) = &mv.note {
                 out.push_str("<span class=\"rl-note rl-move-note\"> <a href=\"");
-                push_escaped(out, href);
+                push_href(out, href, sbs);
                 out.push_str("\">");
                 push_escaped(out, text);
                 out.push_str("</a></span>");
@@ -1105,7 +1108,60 @@ impl<'d, 'a> Renderer<'d, 'a> {
             push_escaped(out, badge);
             out.push_str("</span>");
         }
-        out.push_str(&close);
+        if let BlockKind::Heading(l) = b.kind {
+            out.push_str("</h");
+            push_number(out, u64::from(l));
+            out.push_str(">\n");
+        } else {
+            out.push_str(close);
+        }
+    }
+
+    /// An unchanged cell (cell `oc` of old block `o` and `nc` of new block `n`, the same
+    /// tokens): in a column, that document's own HTML of it, written once per document;
+    /// inline the same unless the versions space it differently (then the words are
+    /// written with the spaces of both readings, as for any equal words).
+    fn write_plain(
+        &self,
+        out: &mut String,
+        view: View,
+        (o, oc): (usize, usize),
+        (n, nc): (usize, usize),
+    ) {
+        let (od, nd) = (self.old, self.new);
+        let (doc, b, c) = match view {
+            View::Old => (od, o, oc),
+            View::New => (nd, n, nc),
+            View::Inline => {
+                let (Some(a), Some(z)) = (od.blocks[o].cell_range(oc), nd.blocks[n].cell_range(nc))
+                else {
+                    return;
+                };
+                let (at, zt) = (&od.toks[a.clone()], &nd.toks[z.clone()]);
+                // Each token's space is the old one's or the new one's: the new one's
+                // wherever the old has none that the new lacks.
+                let (ob, nb) = (&od.blocks[o], &nd.blocks[n]);
+                let spaced_as_new = if (oc, nc) == (0, 0) && a == ob.toks && z == nb.toks {
+                    ob.ws_bits.iter().zip(&nb.ws_bits).all(|(x, y)| x & !y == 0)
+                } else {
+                    at.iter().zip(zt).all(|(x, y)| !x.ws || y.ws)
+                };
+                if at.len() != zt.len() || !spaced_as_new {
+                    let segs: Vec<Seg> = a.zip(z).map(|(i, j)| Seg::new(Op::Eq, i, j)).collect();
+                    self.write_segs(out, &segs, view);
+                    return;
+                }
+                (nd, n, nc)
+            }
+        };
+        let plain = plain_html(doc, b);
+        if let Some(cell) = plain.cells.get(c) {
+            if view != View::Inline && plain.needs_prefix {
+                out.push_str(&prefix_ids(cell));
+            } else {
+                out.push_str(cell);
+            }
+        }
     }
 
     fn write_row(&self, out: &mut String, b: &BlockOut<'_>, view: View, header: bool) {
@@ -1113,14 +1169,15 @@ impl<'d, 'a> Renderer<'d, 'a> {
             return;
         };
         let (od, nd) = (self.old, self.new);
-        let aligns = |doc: &Document<'_>, blk: Option<usize>| -> Vec<pulldown_cmark::Alignment> {
-            blk.and_then(|i| doc.blocks[i].path.last())
-                .and_then(|&t| match &doc.containers[t as usize] {
-                    ContainerKind::Table { aligns } => Some(aligns.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default()
-        };
+        let aligns =
+            |doc: &'d Document<'a>, blk: Option<usize>| -> &'d [pulldown_cmark::Alignment] {
+                blk.and_then(|i| doc.blocks[i].path.last())
+                    .and_then(|&t| match &doc.containers[t as usize] {
+                        ContainerKind::Table { aligns } => Some(aligns.as_slice()),
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+            };
         let (oa, na) = (aligns(od, b.o), aligns(nd, b.n));
         let tag = if header { "th" } else { "td" };
         for cell in cells {
@@ -1138,38 +1195,62 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 (_, None, Some(c)) => oa.get(c),
                 _ => None,
             };
-            let mut classes: Vec<&str> = Vec::new();
-            match align {
-                Some(pulldown_cmark::Alignment::Left) => classes.push("align-start"),
-                Some(pulldown_cmark::Alignment::Center) => classes.push("align-center"),
-                Some(pulldown_cmark::Alignment::Right) => classes.push("align-end"),
-                _ => {}
-            }
-            if view == View::Inline {
-                match (cell.oc, cell.nc) {
-                    (None, Some(_)) if b.status != "rl-add" => classes.push("rl-add"),
-                    (Some(_), None) if b.status != "rl-del" => classes.push("rl-del"),
-                    _ => {}
-                }
-            }
+            let align = match align {
+                Some(pulldown_cmark::Alignment::Left) => Some("align-start"),
+                Some(pulldown_cmark::Alignment::Center) => Some("align-center"),
+                Some(pulldown_cmark::Alignment::Right) => Some("align-end"),
+                _ => None,
+            };
+            let status = match (view, cell.oc, cell.nc) {
+                (View::Inline, None, Some(_)) if b.status != "rl-add" => Some("rl-add"),
+                (View::Inline, Some(_), None) if b.status != "rl-del" => Some("rl-del"),
+                _ => None,
+            };
             out.push('<');
             out.push_str(tag);
             if header {
                 out.push_str(" scope=\"col\"");
             }
-            if !classes.is_empty() {
-                out.push_str(&format!(" class=\"{}\"", classes.join(" ")));
+            match (align, status) {
+                (Some(a), Some(s)) => {
+                    out.push_str(" class=\"");
+                    out.push_str(a);
+                    out.push(' ');
+                    out.push_str(s);
+                    out.push('"');
+                }
+                (Some(c), None) | (None, Some(c)) => {
+                    out.push_str(" class=\"");
+                    out.push_str(c);
+                    out.push('"');
+                }
+                (None, None) => {}
             }
             out.push_str(" dir=\"auto\">");
-            self.write_segs(out, &cell.segs, view);
-            out.push_str(&format!("</{tag}>"));
+            match (cell.plain, b.o, b.n, cell.oc, cell.nc) {
+                (true, Some(o), Some(n), Some(oc), Some(nc)) => {
+                    self.write_plain(out, view, (o, oc), (n, nc))
+                }
+                _ => self.write_segs(out, &cell.segs, view),
+            }
+            out.push_str("</");
+            out.push_str(tag);
+            out.push('>');
         }
     }
 
-    fn write_lines(&self, out: &mut String, b: &BlockOut<'_>, view: View, a: &str) {
+    fn write_lines(
+        &self,
+        out: &mut String,
+        b: &BlockOut<'_>,
+        view: View,
+        status: &str,
+        id: Option<&str>,
+    ) {
+        let sbs = view != View::Inline;
         match &b.content {
             Content::RawHtml(raw) => {
-                out.push_str(raw);
+                push_markup(out, raw, sbs);
                 if !raw.ends_with('\n') {
                     out.push('\n');
                 }
@@ -1180,9 +1261,18 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 // invariant (J2) holds for it only up to that; the judge's tests keep raw
                 // HTML blocks out of the J2 property test for this reason.
                 let html = b.kind == BlockKind::Html;
-                let cls = if html { " rl-html" } else { "" };
-                let a = a.replacen("class=\"", &format!("class=\"rl-lines{cls} "), 1);
-                out.push_str(&format!("<pre{a}><code"));
+                out.push_str("<pre");
+                if !status.is_empty() {
+                    out.push_str(if html {
+                        " class=\"rl-lines rl-html "
+                    } else {
+                        " class=\"rl-lines "
+                    });
+                    out.push_str(status);
+                    out.push('"');
+                }
+                push_attrs(out, "", id, sbs, true);
+                out.push_str("><code");
                 if let Some(n) = b.n.or(b.o)
                     && !html
                 {
@@ -1233,19 +1323,18 @@ impl<'d, 'a> Renderer<'d, 'a> {
     }
 
     fn write_segs(&self, out: &mut String, segs: &[Seg], view: View) {
-        let pieces = self.pieces(segs, view);
-        let mut w = Writer::new(out, self.labels);
-        for p in &pieces {
-            w.piece(p);
-        }
-        w.finish();
+        let mut pieces = Pieces {
+            writer: Writer::new(out, self.labels, view != View::Inline),
+            last: None,
+        };
+        self.pieces(segs, view, &mut pieces);
+        pieces.finish();
     }
 
     /// Resolves segments to tokens, marks and spaces for one view (A.2 step 9,
     /// "Whitespace").
-    fn pieces(&self, segs: &[Seg], view: View) -> Vec<Piece<'d>> {
+    fn pieces(&self, segs: &[Seg], view: View, out: &mut Pieces<'_, 'd>) {
         let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
-        let mut out: Vec<Piece<'d>> = Vec::with_capacity(segs.len());
         let mut k = 0;
         while k < segs.len() {
             let s = segs[k];
@@ -1304,7 +1393,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                             })
                             .map_or(segs.len(), |p| k + p);
                         let after_break = out.last().is_some_and(|p| p.tok.is_none());
-                        self.region_pieces(&segs[k..end], segs.get(end), after_break, &mut out);
+                        self.region_pieces(&segs[k..end], segs.get(end), after_break, out);
                         k = end;
                         continue;
                     }
@@ -1338,7 +1427,6 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 }
             }
         }
-        out
     }
 
     /// A change region: deletions then insertions. The leading space is shared (written
@@ -1352,7 +1440,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
         region: &[Seg],
         next: Option<&Seg>,
         after_break: bool,
-        out: &mut Vec<Piece<'d>>,
+        out: &mut Pieces<'_, 'd>,
     ) {
         let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
         // Each reading's space after the region: the next token's own, on that side.
@@ -1406,52 +1494,148 @@ impl<'d, 'a> Renderer<'d, 'a> {
     }
 }
 
+/// Pieces on their way to the writer: each is written once the next is known, since how
+/// a piece is made depends on the one before it.
+struct Pieces<'w, 'd> {
+    writer: Writer<'w, 'd>,
+    last: Option<Piece<'d>>,
+}
+
+impl<'d> Pieces<'_, 'd> {
+    fn push(&mut self, piece: Piece<'d>) {
+        if let Some(previous) = self.last.replace(piece) {
+            self.writer.piece(&previous);
+        }
+    }
+
+    fn last(&self) -> Option<&Piece<'d>> {
+        self.last.as_ref()
+    }
+
+    fn finish(mut self) {
+        if let Some(last) = self.last.take() {
+            self.writer.piece(&last);
+        }
+        self.writer.finish();
+    }
+}
+
 /// Prefix of the ids in the side-by-side view, so that both views can be
 /// on one page (the compare page switches between them with CSS).
 pub const SIDE_BY_SIDE_ID_PREFIX: &str = "sbs-";
 
-/// Gives the side-by-side view's change and move ids (and the links to
-/// them) their own prefix. All text in the view is escaped, so ` id="` and
-/// `href="#` only occur in the markup written here.
-fn prefix_ids(html: &str) -> String {
+/// What [`prefix_ids`] rewrites: ids of changes and moves, and links to moves.
+const ID_PATTERNS: [(&str, &str); 5] = [
+    (" id=\"c", " id=\"sbs-c"),
+    (" id=\"mt-", " id=\"sbs-mt-"),
+    (" id=\"mf-", " id=\"sbs-mf-"),
+    ("href=\"#mt-", "href=\"#sbs-mt-"),
+    ("href=\"#mf-", "href=\"#sbs-mf-"),
+];
+
+/// Gives ids (and links to them) in markup of the policy's own (allowed inline HTML, HTML
+/// blocks) the side-by-side prefix, as if they were ids of changes and moves.
+///
+/// The side-by-side view writes its own ids with the prefix ([`push_id`], [`push_href`]);
+/// markup that comes from the policy goes through this. All text is escaped (`"` too), so
+/// ` id="` and `href="#` occur only inside one piece of markup, never across two: rewriting
+/// piece by piece gives what rewriting the whole view would.
+pub(crate) fn prefix_ids(html: &str) -> String {
     let mut out = html.to_string();
-    for (from, to) in [
-        (" id=\"c", " id=\"sbs-c"),
-        (" id=\"mt-", " id=\"sbs-mt-"),
-        (" id=\"mf-", " id=\"sbs-mf-"),
-        ("href=\"#mt-", "href=\"#sbs-mt-"),
-        ("href=\"#mf-", "href=\"#sbs-mf-"),
-    ] {
-        out = out.replace(from, to);
+    for (from, to) in ID_PATTERNS {
+        if out.contains(from) {
+            out = out.replace(from, to);
+        }
     }
     out
 }
 
+/// Whether [`prefix_ids`] would change `html`.
+pub(crate) fn has_id_pattern(html: &str) -> bool {
+    html.contains(" id=\"") || html.contains("href=\"#m")
+}
+
+/// Markup of the policy's own: prefixed in the side-by-side view.
+pub(crate) fn push_markup(out: &mut String, markup: &str, sbs: bool) {
+    if sbs && has_id_pattern(markup) {
+        out.push_str(&prefix_ids(markup));
+    } else {
+        out.push_str(markup);
+    }
+}
+
+/// The value of an `id` attribute (after ` id="`), prefixed in the side-by-side view where
+/// [`prefix_ids`] would prefix it.
+fn push_id(out: &mut String, id: &str, sbs: bool) {
+    if sbs && (id.starts_with('c') || id.starts_with("mt-") || id.starts_with("mf-")) {
+        out.push_str(SIDE_BY_SIDE_ID_PREFIX);
+    }
+    push_escaped(out, id);
+}
+
+/// The value of an `href` attribute, prefixed like [`push_id`].
+fn push_href(out: &mut String, href: &str, sbs: bool) {
+    match href.strip_prefix('#') {
+        Some(rest) if sbs && (rest.starts_with("mt-") || rest.starts_with("mf-")) => {
+            out.push('#');
+            out.push_str(SIDE_BY_SIDE_ID_PREFIX);
+            push_escaped(out, rest);
+        }
+        _ => push_escaped(out, href),
+    }
+}
+
+/// The side-by-side view up to the old column's content.
+const SBS_OPEN: &str =
+    "<div class=\"rl-sbs\">\n<div class=\"rl-col rl-col-old\" id=\"policy-text-old\">\n";
+
 /// Placeholder for a row that exists on the other side only.
 const EMPTY_CELL: &str = "<div class=\"rl-cell rl-empty\" aria-hidden=\"true\"></div>\n";
 
-fn id_attr(id: Option<&str>) -> String {
-    id.map(|id| format!(" id=\"{}\"", escape_html(id)))
-        .unwrap_or_default()
-}
-
-/// ` class="…" id="…" dir="auto"` of a block element.
-fn attrs(status: &str, id: Option<&str>) -> String {
-    let mut a = String::new();
+/// ` class="…" id="…" dir="auto"` of a block element (`dir` where `dir` is true).
+fn push_attrs(out: &mut String, status: &str, id: Option<&str>, sbs: bool, dir: bool) {
     if !status.is_empty() {
-        a.push_str(&format!(" class=\"{status}\""));
+        out.push_str(" class=\"");
+        out.push_str(status);
+        out.push('"');
     }
-    a.push_str(&id_attr(id));
-    a.push_str(" dir=\"auto\"");
-    a
+    if let Some(id) = id {
+        out.push_str(" id=\"");
+        push_id(out, id, sbs);
+        out.push('"');
+    }
+    if dir {
+        out.push_str(" dir=\"auto\"");
+    }
 }
 
-fn li_open(item: &ContainerKind, parent: Option<&ContainerKind>, attrs: &str) -> String {
+/// A number in decimal, without `format!`.
+fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut n = n;
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[k..] {
+        out.push(char::from(d));
+    }
+}
+
+/// `<li` or `<li value="N"` (an item of an ordered list): the caller ends the tag.
+fn li_open(out: &mut String, item: &ContainerKind, parent: Option<&ContainerKind>) {
     match (item, parent) {
         (ContainerKind::Item { number, .. }, Some(ContainerKind::List { ordered: true, .. })) => {
-            format!("<li value=\"{number}\"{attrs}>")
+            out.push_str("<li value=\"");
+            push_number(out, *number);
+            out.push('"');
         }
-        _ => format!("<li{attrs}>"),
+        _ => out.push_str("<li"),
     }
 }
 
@@ -1465,10 +1649,15 @@ fn open_container(out: &mut String, kind: &ContainerKind, parent: Option<&Contai
             if *start == 1 {
                 out.push_str("<ol>\n");
             } else {
-                out.push_str(&format!("<ol start=\"{start}\">\n"));
+                out.push_str("<ol start=\"");
+                push_number(out, *start);
+                out.push_str("\">\n");
             }
         }
-        ContainerKind::Item { .. } => out.push_str(&li_open(kind, parent, "")),
+        ContainerKind::Item { .. } => {
+            li_open(out, kind, parent);
+            out.push('>');
+        }
         ContainerKind::Quote => out.push_str("<blockquote>\n"),
         ContainerKind::Table { .. } => out.push_str("<table>\n"),
         ContainerKind::Footnote => out.push_str("<div class=\"footnote-definition\">\n"),
@@ -1491,6 +1680,28 @@ fn close_container(out: &mut String, kind: &ContainerKind, section: u8) {
         }
         ContainerKind::Footnote => out.push_str("</div>\n"),
     }
+}
+
+/// The HTML of a block's cells as the page shows them (all words equal), from the
+/// document's cache.
+fn plain_html<'x>(doc: &'x Document<'_>, b: usize) -> &'x PlainBlock {
+    doc.plain[b].get_or_init(|| {
+        let block = &doc.blocks[b];
+        let mut cells = Vec::with_capacity(block.cells.len());
+        let mut needs_prefix = false;
+        for k in 0..block.cells.len() {
+            let mut html = String::with_capacity(block.toks.len() * 8);
+            if let Some(range) = block.cell_range(k) {
+                write_plain(&mut html, doc, &doc.toks[range]);
+            }
+            needs_prefix |= has_id_pattern(&html);
+            cells.push(html);
+        }
+        PlainBlock {
+            cells,
+            needs_prefix,
+        }
+    })
 }
 
 fn content_words(text: &str) -> usize {

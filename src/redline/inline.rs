@@ -2,8 +2,9 @@
 //! wrapper innermost, screen-reader cues around change regions, notes after formatting.
 
 use super::Labels;
-use super::doc::{Mark, RMark, Style, Tok, TokKind};
+use super::doc::{Document, Image, Mark, RMark, Style, Tok, TokKind};
 use super::fill;
+use super::html::push_markup;
 use super::words::Op;
 use crate::markdown::{is_safe_url, push_escaped};
 
@@ -91,6 +92,68 @@ pub(super) enum Space {
     NewOnly,
 }
 
+/// A token's HTML: escaped text, `<br>` or `<img>`.
+fn write_token(out: &mut String, tok: &Tok<'_>, images: &[Image]) {
+    match tok.kind {
+        TokKind::Break => out.push_str("<br>"),
+        TokKind::Image => {
+            let img = images.get(tok.aux as usize);
+            out.push_str("<img");
+            if let Some(img) = img
+                && is_safe_url(&img.src)
+            {
+                out.push_str(" src=\"");
+                push_escaped(out, &img.src);
+                out.push('"');
+            }
+            out.push_str(" alt=\"");
+            push_escaped(out, &tok.text);
+            out.push('"');
+            if let Some(img) = img
+                && !img.title.is_empty()
+            {
+                out.push_str(" title=\"");
+                push_escaped(out, &img.title);
+                out.push('"');
+            }
+            out.push('>');
+        }
+        TokKind::Word | TokKind::Punct if tok.esc => push_escaped(out, &tok.text),
+        TokKind::Word | TokKind::Punct => out.push_str(&tok.text),
+    }
+}
+
+/// Tokens of one document written as equal words (what [`Writer`] writes for pieces of
+/// [`Op::Eq`] with the tokens' own spaces): marks opened and closed by common prefix, the
+/// space between the closing and the opening marks, no space before the first token.
+pub(super) fn write_plain(out: &mut String, doc: &Document<'_>, toks: &[Tok<'_>]) {
+    let mut open: &[RMark] = &[];
+    let mut last_style = None;
+    for (k, tok) in toks.iter().enumerate() {
+        let marks = doc.styles[tok.style as usize].rendered.as_slice();
+        let keep = if last_style == Some(tok.style) {
+            open.len()
+        } else {
+            open.iter().zip(marks).take_while(|(a, b)| a == b).count()
+        };
+        for m in open[keep..].iter().rev() {
+            out.push_str(&m.close);
+        }
+        if tok.ws && k > 0 {
+            out.push_str(if tok.nb { "\u{a0}" } else { " " });
+        }
+        for m in &marks[keep..] {
+            out.push_str(&m.open);
+        }
+        open = marks;
+        last_style = Some(tok.style);
+        write_token(out, tok, &doc.images);
+    }
+    for m in open.iter().rev() {
+        out.push_str(&m.close);
+    }
+}
+
 /// One token ready to write.
 pub(super) struct Piece<'d> {
     pub op: Op,
@@ -133,10 +196,12 @@ pub(super) struct Writer<'w, 'd> {
     typography: bool,
     /// Something was written: a space before the first token is dropped.
     started: bool,
+    /// Writing the side-by-side view: the policy's own markup gets its ids prefixed.
+    sbs: bool,
 }
 
 impl<'w, 'd> Writer<'w, 'd> {
-    pub(super) fn new(out: &'w mut String, labels: &'d Labels) -> Self {
+    pub(super) fn new(out: &'w mut String, labels: &'d Labels, sbs: bool) -> Self {
         Writer {
             out,
             labels,
@@ -147,6 +212,7 @@ impl<'w, 'd> Writer<'w, 'd> {
             region: None,
             typography: false,
             started: false,
+            sbs,
         }
     }
 
@@ -157,19 +223,39 @@ impl<'w, 'd> Writer<'w, 'd> {
         }
         let target = (p.op != Op::Eq).then_some(p.op);
         let same_marks = self.marks.len() == p.marks.len()
-            && self.marks.iter().zip(p.marks).all(|(a, b)| *a == b);
+            && self
+                .marks
+                .iter()
+                .zip(p.marks)
+                .all(|(a, b)| std::ptr::eq(*a, b) || *a == b);
         let continues = target.is_some()
             && self.wrap == target
             && same_marks
             && self.wrap_note == p.note
             && matches!(p.space, Space::None | Space::Inside);
-        if !continues {
+        // An equal word where nothing is open but its marks: closing and opening would
+        // write nothing (what follows is the general path without those no-ops).
+        let quiet = target.is_none()
+            && same_marks
+            && self.wrap.is_none()
+            && self.region.is_none()
+            && self.pending_note.is_none()
+            && p.note.is_none();
+        if quiet {
+            match p.space {
+                Space::Outside => self.space(p.nb),
+                Space::OldOnly if self.started => self.out.push_str("<del class=\"rl-ws\"> </del>"),
+                Space::NewOnly if self.started => self.out.push_str("<ins class=\"rl-ws\"> </ins>"),
+                _ => {}
+            }
+            self.wrap_note = None;
+        } else if !continues {
             self.close_wrap(p.op, p.note.as_deref());
             let keep = self
                 .marks
                 .iter()
                 .zip(p.marks)
-                .take_while(|(a, b)| **a == *b)
+                .take_while(|(a, b)| std::ptr::eq(**a, *b) || **a == *b)
                 .count();
             self.close_marks(keep);
             self.flush_note();
@@ -180,7 +266,7 @@ impl<'w, 'd> Writer<'w, 'd> {
                 _ => {}
             }
             for m in &p.marks[keep..] {
-                self.out.push_str(&m.open);
+                push_markup(self.out, &m.open, self.sbs);
                 self.marks.push(m);
             }
             self.open_wrap(p);
@@ -202,32 +288,7 @@ impl<'w, 'd> Writer<'w, 'd> {
             return;
         };
         self.started = true;
-        match tok.kind {
-            TokKind::Break => self.out.push_str("<br>"),
-            TokKind::Image => {
-                let img = p.images.get(tok.aux as usize);
-                self.out.push_str("<img");
-                if let Some(img) = img
-                    && is_safe_url(&img.src)
-                {
-                    self.out.push_str(" src=\"");
-                    push_escaped(self.out, &img.src);
-                    self.out.push('"');
-                }
-                self.out.push_str(" alt=\"");
-                push_escaped(self.out, &tok.text);
-                self.out.push('"');
-                if let Some(img) = img
-                    && !img.title.is_empty()
-                {
-                    self.out.push_str(" title=\"");
-                    push_escaped(self.out, &img.title);
-                    self.out.push('"');
-                }
-                self.out.push('>');
-            }
-            TokKind::Word | TokKind::Punct => push_escaped(self.out, &tok.text),
-        }
+        write_token(self.out, tok, p.images);
     }
 
     fn open_wrap(&mut self, p: &Piece<'_>) {
@@ -305,10 +366,13 @@ impl<'w, 'd> Writer<'w, 'd> {
         } else {
             ("del", &self.labels.paragraph_merged)
         };
-        self.out
-            .push_str(&format!("<{tag} class=\"rl-break rl-note\">"));
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push_str(" class=\"rl-break rl-note\">");
         sr(self.out, label, true);
-        self.out.push_str(&format!("¶</{tag}>"));
+        self.out.push_str("¶</");
+        self.out.push_str(tag);
+        self.out.push('>');
     }
 
     pub(super) fn finish(&mut self) {

@@ -7,10 +7,11 @@
 //! the gaps are solved the same way. A gap without unique keys falls back to Myers, bounded
 //! by `cells_max` (beyond it the gap is left unmatched: shown as replaced).
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use super::doc::KeyMap;
 
 /// Equal runs and changed regions, in order, covering both inputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,7 +102,8 @@ impl Solver<'_> {
 /// is increasing on both sides.
 fn unique_chain(a: &[u64], b: &[u64], ra: Range<usize>, rb: Range<usize>) -> Vec<(usize, usize)> {
     // key -> (count in a, index in a, count in b, index in b)
-    let mut seen: HashMap<u64, (u32, usize, u32, usize)> = HashMap::with_capacity(ra.len());
+    let mut seen: KeyMap<u64, (u32, usize, u32, usize)> =
+        KeyMap::with_capacity_and_hasher(ra.len(), Default::default());
     for i in ra.clone() {
         let e = seen.entry(a[i]).or_insert((0, i, 0, 0));
         e.0 += 1;

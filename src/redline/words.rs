@@ -108,14 +108,26 @@ impl<'a> WordDiff<'_, 'a> {
                 && (equal as f64) < self.cfg.inline_min_ratio * longest as f64
         };
         // The multiset of shared keys bounds the equal tokens of any diff: when even that
-        // is too little, skip the diff (unrelated paragraphs are its worst case).
-        if too_different(shared_keys(&okeys, &nkeys)) {
+        // is too little, skip the diff (unrelated paragraphs are its worst case). The common
+        // prefix and suffix are shared keys too: when they are enough, so is the multiset,
+        // and it need not be counted.
+        if too_different(affix_len(&okeys, &nkeys)) && too_different(shared_keys(&okeys, &nkeys)) {
             return None;
         }
         let mut chunks = self.chunks(&okeys, &nkeys);
         if chunks.len() >= 3 {
-            let ochars: Vec<usize> = oidx.iter().map(|&i| self.chars_old(i)).collect();
-            let nchars: Vec<usize> = nidx.iter().map(|&i| self.chars_new(i)).collect();
+            // Cleanup measures change regions and equalities of at most 3 tokens, and
+            // merges only those: the characters of longer equal runs are never counted.
+            let mut ochars = vec![0; oidx.len()];
+            let mut nchars = vec![0; nidx.len()];
+            for c in chunks.iter().filter(|c| !c.eq || c.o.len() <= 3) {
+                for p in c.o.clone() {
+                    ochars[p] = self.chars_old(oidx[p]);
+                }
+                for q in c.n.clone() {
+                    nchars[q] = self.chars_new(nidx[q]);
+                }
+            }
             cleanup(&mut chunks, &ochars, &nchars);
         }
         let equal: usize = chunks.iter().filter(|c| c.eq).map(|c| c.o.len()).sum();
@@ -232,6 +244,18 @@ impl<'a> WordDiff<'_, 'a> {
         push_chunk(&mut chunks, true, oe..okeys.len(), ne..nkeys.len());
         chunks
     }
+}
+
+/// Length of the common prefix plus the common suffix (not overlapping) of two key lists.
+fn affix_len(a: &[u64], b: &[u64]) -> usize {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    prefix + suffix
 }
 
 /// Size of the multiset intersection of two key lists.
