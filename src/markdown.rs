@@ -490,9 +490,10 @@ pub fn localize_hrefs(html: &str, links: LinkContext<'_>) -> String {
 /// Rewrites every `href="…"` of HTML we wrote in one pass: `rewrite` gets
 /// the value as written and returns the new one, or `None` to keep it.
 pub fn rewrite_hrefs(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>) -> String {
+    let finder = memchr::memmem::Finder::new("href=\"");
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
-    while let Some(start) = rest.find("href=\"") {
+    while let Some(start) = finder.find(rest.as_bytes()) {
         let (before, after) = rest.split_at(start + 6);
         out.push_str(before);
         let end = after.find('"').unwrap_or(after.len());

@@ -359,23 +359,24 @@ impl PageIndex {
         let indexed = file.path.ends_with(".html")
             && !file.path.contains("/compare/")
             && !file.path.ends_with("notice.html");
-        let ids = indexed.then(|| {
-            std::str::from_utf8(&file.bytes)
-                .map(element_ids)
-                .unwrap_or_default()
-        });
+        let ids = indexed.then(|| element_ids_of(&file.bytes));
         (url, ids)
     }
 }
 
 /// Every `id="…"` of an HTML page (our own output, so a scan suffices).
 pub fn element_ids(html: &str) -> BTreeSet<String> {
+    element_ids_of(html.as_bytes())
+}
+
+fn element_ids_of(html: &[u8]) -> BTreeSet<String> {
+    let finder = memchr::memmem::Finder::new(" id=\"");
     let mut ids = BTreeSet::new();
     let mut rest = html;
-    while let Some(start) = rest.find(" id=\"") {
+    while let Some(start) = finder.find(rest) {
         rest = &rest[start + 5..];
-        if let Some(end) = rest.find('"') {
-            let id = &rest[..end];
+        if let Some(end) = memchr::memchr(b'"', rest) {
+            let id = String::from_utf8_lossy(&rest[..end]);
             ids.insert(if id.contains('&') {
                 id.replace("&quot;", "\"")
                     .replace("&#39;", "'")
@@ -383,7 +384,7 @@ pub fn element_ids(html: &str) -> BTreeSet<String> {
                     .replace("&gt;", ">")
                     .replace("&amp;", "&")
             } else {
-                id.to_string()
+                id.into_owned()
             });
             rest = &rest[end..];
         }
