@@ -22,6 +22,7 @@ macro_rules! builtin {
 pub const BUILTIN: &[(&str, &[u8])] = builtin![
     "templates/base.html",
     "templates/macros.html",
+    "templates/nav.html",
     "templates/portal.html",
     "templates/policy.html",
     "templates/changes.html",

@@ -379,7 +379,7 @@ fn render_page(
         .i18n
         .text(locale, "compare_title", &[("title", &title)])
         .unwrap_or_else(|| title.clone());
-    let mut layout = pages::layout(build, page, page_title, String::new());
+    let mut layout = pages::layout(build, page, page_title, String::new())?;
     layout.feeds.push(Link {
         title: view.policy.title.clone(),
         href: view.policy.feed_url.clone(),

@@ -63,9 +63,14 @@ pub struct Build<'a> {
     /// pages and files that list every policy: `serve`'s scoped rebuilds
     /// (see `pipeline::generate_reusing`). `None`: everything.
     only: Option<BTreeSet<usize>>,
+    /// Rendered policy menus, by (locale, active policy, on /changes/).
+    nav_cache: Mutex<HashMap<NavKey, minijinja::Value>>,
 }
 
 type BodyKey = (usize, VersionId, String, String);
+
+/// A policies menu: (locale, active policy, on the site's changelog).
+type NavKey = (String, Option<usize>, bool);
 
 /// The text a page in `page_locale` shows for a version: its translation,
 /// or the prevailing text when there is none yet.
@@ -129,6 +134,7 @@ impl<'a> Build<'a> {
             stylesheet_url,
             policy_slugs: site.policy_slugs(),
             only,
+            nav_cache: Mutex::new(HashMap::new()),
         };
         build.bodies = build.render_bodies();
         Ok((build, diagnostics))
@@ -222,6 +228,28 @@ impl<'a> Build<'a> {
             }
             sections
         }
+    }
+
+    /// The policies menu of a language with `active` marked (see
+    /// `pages::nav_html`): rendered once per combination, then reused.
+    pub fn nav_html(
+        &self,
+        locale: &str,
+        active: Option<usize>,
+        site_changes: bool,
+    ) -> Result<minijinja::Value, Diagnostic> {
+        let key = (locale.to_string(), active, site_changes);
+        if let Some(html) = lock(&self.nav_cache).get(&key) {
+            return Ok(html.clone());
+        }
+        let html = minijinja::Value::from_safe_string(pages::nav_html(
+            self,
+            locale,
+            active,
+            site_changes,
+        )?);
+        lock(&self.nav_cache).insert(key, html.clone());
+        Ok(html)
     }
 
     /// True when this build renders the pages of policy `index`.

@@ -173,7 +173,7 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
     let html = match page.kind {
         Kind::Portal => {
             let view = portal(build, &page.locale);
-            let layout = layout(build, page, build.site.config.title.clone(), String::new());
+            let layout = layout(build, page, build.site.config.title.clone(), String::new())?;
             build
                 .templates
                 .render(page.kind.template(), context(page, layout, view))?
@@ -192,7 +192,7 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
                 .get(&page.locale, "not_found_title")
                 .unwrap_or("Not found")
                 .to_string();
-            let layout = layout(build, page, title, String::new());
+            let layout = layout(build, page, title, String::new())?;
             build
                 .templates
                 .render(page.kind.template(), context(page, layout, view))?
@@ -224,7 +224,12 @@ pub(super) fn context<P: serde::Serialize>(page: &Page, layout: Layout, view: P)
 }
 
 /// The layout of a page.
-pub(super) fn layout(build: &Build<'_>, page: &Page, title: String, description: String) -> Layout {
+pub(super) fn layout(
+    build: &Build<'_>,
+    page: &Page,
+    title: String,
+    description: String,
+) -> Result<Layout, Diagnostic> {
     let config = &build.site.config;
     let i18n = &build.i18n;
     let active_policy = match page.kind {
@@ -234,23 +239,7 @@ pub(super) fn layout(build: &Build<'_>, page: &Page, title: String, description:
         | Kind::Compare { policy, .. } => Some(policy),
         _ => None,
     };
-    let nav = build
-        .timelines
-        .iter()
-        .enumerate()
-        .filter_map(|(index, timeline)| {
-            let entry = timeline
-                .headline()
-                .or_else(|| timeline.entries.last().copied())?;
-            let shown = build.shown(entry.version, &page.locale)?;
-            Some(NavItem {
-                title: shown.text.front.title.clone(),
-                lang: shown.text.locale.clone(),
-                url: build.urls.policy(&page.locale, &timeline.policy.slug),
-                active: active_policy == Some(index),
-            })
-        })
-        .collect();
+    let nav = build.nav_html(&page.locale, active_policy, page.kind == Kind::SiteChanges)?;
     let languages = config
         .locales
         .iter()
@@ -290,7 +279,7 @@ pub(super) fn layout(build: &Build<'_>, page: &Page, title: String, description:
         Kind::NotFound => Some("noindex"),
         _ => None,
     };
-    Layout {
+    Ok(Layout {
         lang: page.locale.clone(),
         dir: i18n.dir(&page.locale),
         kind: page.kind.name(),
@@ -308,7 +297,42 @@ pub(super) fn layout(build: &Build<'_>, page: &Page, title: String, description:
         stylesheet: build.stylesheet_url.clone(),
         favicon: asset_url(&build.assets, "favicon.svg"),
         robots,
-    }
+    })
+}
+
+/// The policies menu of a language with `active` marked, from the theme's
+/// `nav.html`. An error renders an empty menu; the template's problem is
+/// reported by the render of the page itself when it uses the same values.
+pub(super) fn nav_html(
+    build: &Build<'_>,
+    locale: &str,
+    active: Option<usize>,
+    site_changes_active: bool,
+) -> Result<String, Diagnostic> {
+    let items = build
+        .timelines
+        .iter()
+        .enumerate()
+        .filter_map(|(index, timeline)| {
+            let entry = timeline
+                .headline()
+                .or_else(|| timeline.entries.last().copied())?;
+            let shown = build.shown(entry.version, locale)?;
+            Some(NavItem {
+                title: shown.text.front.title.clone(),
+                lang: shown.text.locale.clone(),
+                url: build.urls.policy(locale, &timeline.policy.slug),
+                active: active == Some(index),
+            })
+        })
+        .collect();
+    let view = NavContext {
+        lang: locale.to_string(),
+        items,
+        site_changes_url: build.urls.site_changes(locale),
+        site_changes_active,
+    };
+    build.templates.render("nav.html", view)
 }
 
 /// The portal as a link a reader follows by choice: for the default
@@ -485,7 +509,7 @@ fn render_changes(
         None => build.i18n.text(locale, "all_changes", &[]),
     }
     .unwrap_or_default();
-    let mut layout = layout(build, page, title.clone(), String::new());
+    let mut layout = layout(build, page, title.clone(), String::new())?;
     layout.feeds.push(Link {
         title: title.clone(),
         href: feed_url.clone(),
@@ -517,7 +541,7 @@ fn render_policy_page(
         .and_then(|s| s.text.front.description.clone())
         .unwrap_or_default();
     let title = view.policy.title.clone();
-    let mut layout = layout(build, page, title, description);
+    let mut layout = layout(build, page, title, description)?;
     layout.feeds.push(Link {
         title: view.policy.title.clone(),
         href: view.policy.feed_url.clone(),

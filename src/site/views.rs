@@ -36,7 +36,9 @@ pub struct Layout {
     pub feeds: Vec<Link>,
     pub home_url: String,
     pub site_changes_url: String,
-    pub nav: Vec<NavItem>,
+    /// The policies menu, rendered from the theme's `nav.html` (the same for
+    /// every page of a language with the same active policy).
+    pub nav: minijinja::Value,
     /// The language switcher: this page in every locale.
     pub languages: Vec<LanguageLink>,
     pub stylesheet: String,
@@ -55,6 +57,15 @@ pub struct Alternate {
 pub struct Link {
     pub title: String,
     pub href: String,
+}
+
+/// What `nav.html` gets.
+#[derive(Debug, Serialize)]
+pub struct NavContext {
+    pub lang: String,
+    pub items: Vec<NavItem>,
+    pub site_changes_url: String,
+    pub site_changes_active: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
