@@ -39,50 +39,52 @@ pub fn run(site: &Site, index: &PageIndex, base_url: &str) -> Vec<Diagnostic> {
             }
         }
     }
-    // Each text is parsed once; every lint reads the same events.
-    let scans: Vec<Vec<Scanned<'_>>> = jobs.par_iter().map(|job| scan(job.text)).collect();
-    let headings_of: HashMap<&str, Vec<Heading>> = jobs
-        .iter()
-        .zip(&scans)
-        .map(|(job, events)| (job.text.source.path.as_str(), headings(events)))
-        .collect();
-    jobs.par_iter()
-        .zip(scans.par_iter())
-        .flat_map_iter(|(job, events)| {
-            let LintJob {
-                text,
-                page_url,
-                effective,
-                previous,
-                source,
-            } = job;
+    // Each text is parsed once; every lint reads the same events, which are
+    // dropped as soon as its text is done (a large site's events do not fit
+    // in memory at once). Translations are compared with their source's
+    // headings afterwards.
+    let linted: Vec<(Vec<Diagnostic>, Vec<Heading>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let events = scan(job.text);
             let context = TextContext {
-                text,
-                page_url,
-                prefix: urls.prefix(&text.locale),
+                text: job.text,
+                page_url: &job.page_url,
+                prefix: urls.prefix(&job.text.locale),
                 slugs: &slugs,
             };
-            let mut found = links(&context, &pages, events);
-            found.extend(date_lines(text, *effective));
-            found.extend(raw_html(text, events));
-            found.extend(sections(text, events));
-            if let Some(before) = previous {
-                found.extend(identical(before, text));
+            let mut found = links(&context, &pages, &events);
+            found.extend(date_lines(job.text, job.effective));
+            found.extend(raw_html(job.text, &events));
+            found.extend(sections(job.text, &events));
+            if let Some(before) = job.previous {
+                found.extend(identical(before, job.text));
             }
-            if let Some(source) = source {
-                let expected = headings_of
-                    .get(source.source.path.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let found_headings = headings_of
-                    .get(text.source.path.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                found.extend(heading_structure(source, expected, text, found_headings));
-            }
-            found
+            (found, headings(&events))
         })
-        .collect()
+        .collect();
+    let (found, headings): (Vec<_>, Vec<_>) = linted.into_iter().unzip();
+    let headings_of: HashMap<&str, &[Heading]> = jobs
+        .iter()
+        .zip(&headings)
+        .map(|(job, headings)| (job.text.source.path.as_str(), headings.as_slice()))
+        .collect();
+    let mut diagnostics: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    for (job, found_headings) in jobs.iter().zip(&headings) {
+        if let Some(source) = job.source {
+            let expected = headings_of
+                .get(source.source.path.as_str())
+                .copied()
+                .unwrap_or_default();
+            diagnostics.extend(heading_structure(
+                source,
+                expected,
+                job.text,
+                found_headings,
+            ));
+        }
+    }
+    diagnostics
 }
 
 /// A parsed event of a body, with its byte range.

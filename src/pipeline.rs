@@ -181,7 +181,7 @@ fn render(
             return None;
         }
     };
-    stopwatch.mark("prepare (strings, templates, bodies)");
+    stopwatch.mark("prepare (strings, templates)");
     let schedule = Schedule {
         upcoming: json::upcoming(&build),
         next_rebuild: json::next_rebuild(&build),
@@ -198,11 +198,14 @@ fn render(
 }
 
 /// Stage timings, printed to stderr when `LEGALSITE_TIMINGS` is set (for
-/// profiling; never part of the output).
+/// profiling; never part of the output): wall time, CPU time of all
+/// threads (CPU / wall shows how parallel a stage is) and resident memory
+/// after the stage (Linux only).
 pub struct Stopwatch {
     enabled: bool,
     last: std::time::Instant,
-    marks: Vec<(&'static str, std::time::Duration)>,
+    last_cpu: f64,
+    marks: Vec<(&'static str, f64, f64, Option<f64>)>,
 }
 
 impl Stopwatch {
@@ -210,6 +213,7 @@ impl Stopwatch {
         Stopwatch {
             enabled: std::env::var_os("LEGALSITE_TIMINGS").is_some(),
             last: std::time::Instant::now(),
+            last_cpu: process_cpu_seconds().unwrap_or(0.0),
             marks: Vec::new(),
         }
     }
@@ -217,17 +221,42 @@ impl Stopwatch {
     pub fn mark(&mut self, stage: &'static str) {
         if self.enabled {
             let now = std::time::Instant::now();
-            self.marks.push((stage, now - self.last));
-            self.last = now;
+            let cpu = process_cpu_seconds().unwrap_or(0.0);
+            let wall = (now - self.last).as_secs_f64();
+            self.marks
+                .push((stage, wall, cpu - self.last_cpu, resident_mib()));
+            (self.last, self.last_cpu) = (now, cpu);
         }
     }
 
     pub fn report(&self) {
-        for (stage, duration) in &self.marks {
+        for (stage, wall, cpu, rss) in &self.marks {
+            let rss = rss
+                .map(|m| format!(", {m:.0} MiB resident"))
+                .unwrap_or_default();
             eprintln!(
-                "timing: {stage:<40} {:>8.1} ms",
-                duration.as_secs_f64() * 1000.0
+                "timing: {stage:<40} {:>8.1} ms (cpu {:>8.1} ms{rss})",
+                wall * 1000.0,
+                cpu * 1000.0
             );
         }
     }
+}
+
+/// User + system time of the whole process, from /proc (Linux).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) in ")".
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux target Rust supports.
+    Some(ticks / 100.0)
+}
+
+/// Resident set size in MiB, from /proc (Linux).
+fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }

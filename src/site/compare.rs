@@ -8,6 +8,7 @@
 //! language.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use minijinja::Value;
 use pulldown_cmark::CowStr;
@@ -309,7 +310,7 @@ fn render_page(
     };
     // The redline's headings carry change anchors, not the sections' ids:
     // a link to a section (`#contact`) leads to the version that has it.
-    let targets: Vec<(String, &[String])> = [new, old]
+    let targets: Vec<(String, Arc<[String]>)> = [new, old]
         .into_iter()
         .filter_map(|entry| {
             let text = entry.version.text(language)?;
@@ -320,10 +321,9 @@ fn render_page(
             let Kind::Compare { policy, .. } = page.kind else {
                 return None;
             };
-            let body = build.body(policy, entry.version.id, shown, language)?;
             Some((
                 urls.version(language, slug, entry.version.id),
-                body.anchors.as_slice(),
+                build.anchors(policy, entry.version.id, shown, language),
             ))
         })
         .collect();
@@ -394,7 +394,7 @@ fn render_page(
 /// pointed at the section of a version page (`targets`: each version's URL
 /// and anchors, the newer first) where the id is not one of the page's own
 /// (the redline's change anchors stay in the page).
-fn page_hrefs(html: &str, links: LinkContext<'_>, targets: &[(String, &[String])]) -> String {
+fn page_hrefs(html: &str, links: LinkContext<'_>, targets: &[(String, Arc<[String]>)]) -> String {
     let mut own: Option<std::collections::BTreeSet<String>> = None;
     markdown::rewrite_hrefs(html, |href| match href.strip_prefix('#') {
         Some(id) => {

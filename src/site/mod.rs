@@ -53,8 +53,12 @@ pub struct Build<'a> {
     pub templates: Templates,
     /// One per policy, in site order.
     pub timelines: Vec<Timeline<'a>>,
-    /// Rendered bodies: (policy, version, text locale, page locale).
-    bodies: HashMap<BodyKey, Rendered>,
+    /// The anchors of each body rendered so far: (policy, version, text
+    /// locale, page locale). Bodies themselves are rendered for their page
+    /// and dropped with it (a large site's bodies do not fit in memory at
+    /// once); compare pages, rendered after the version pages, link
+    /// sections to these anchors.
+    anchors: Mutex<HashMap<BodyKey, Arc<[String]>>>,
     /// Static assets by path, with the URL (cache-busted) pages link.
     pub assets: Vec<OutputFile>,
     pub stylesheet_url: String,
@@ -69,6 +73,15 @@ pub struct Build<'a> {
 
 type BodyKey = (usize, VersionId, String, String);
 
+fn body_key(policy: usize, version: VersionId, shown: Shown<'_>, page_locale: &str) -> BodyKey {
+    (
+        policy,
+        version,
+        shown.text.locale.clone(),
+        page_locale.to_string(),
+    )
+}
+
 /// A policies menu: (locale, active policy, on the site's changelog).
 type NavKey = (String, Option<usize>, bool);
 
@@ -82,8 +95,7 @@ pub struct Shown<'a> {
 }
 
 impl<'a> Build<'a> {
-    /// Prepares a build: strings, templates, timelines, every body rendered
-    /// once (in parallel). Returns the problems found on the way.
+    /// Prepares a build: strings, templates, timelines. Returns the problems found on the way.
     pub fn new(
         site: &'a Site,
         theme: &Theme,
@@ -122,71 +134,63 @@ impl<'a> Build<'a> {
             .map(|p| Timeline::new(p, options.today, options.drafts))
             .collect();
         let stylesheet_url = pages::asset_url(&assets, "style.css");
-        let mut build = Build {
+        let build = Build {
             site,
             options,
             urls,
             i18n,
             templates,
             timelines,
-            bodies: HashMap::new(),
+            anchors: Mutex::new(HashMap::new()),
             assets,
             stylesheet_url,
             policy_slugs: site.policy_slugs(),
             only,
             nav_cache: Mutex::new(HashMap::new()),
         };
-        build.bodies = build.render_bodies();
         Ok((build, diagnostics))
     }
 
-    /// Renders, once, every body any page will show.
-    fn render_bodies(&self) -> HashMap<BodyKey, Rendered> {
-        let mut jobs: Vec<(usize, &Version, &Text, &str)> = Vec::new();
-        for (policy, timeline) in self.timelines.iter().enumerate() {
-            if !self.renders_policy(policy) {
-                continue;
-            }
-            for entry in &timeline.entries {
-                for locale in &self.site.config.locales {
-                    if let Some(shown) = self.shown(entry.version, locale) {
-                        jobs.push((policy, entry.version, shown.text, locale));
-                    }
-                }
-            }
-        }
-        jobs.par_iter()
-            .map(|(policy, version, text, page_locale)| {
-                let prefix = self.urls.prefix(page_locale);
-                let links = LinkContext {
-                    locale_prefix: &prefix,
-                    policy_slugs: &self.policy_slugs,
-                };
-                let key = (
-                    *policy,
-                    version.id,
-                    text.locale.clone(),
-                    page_locale.to_string(),
-                );
-                (key, markdown::render(text.body(), links))
-            })
-            .collect()
-    }
-
-    /// The rendered body a page in `page_locale` shows for `shown`.
+    /// Renders the body a page in `page_locale` shows for `shown`, and
+    /// records its anchors (see [`Build::anchors`]). Each body is shown by
+    /// one version page (and the policy page, for the current version).
     pub fn body(
         &self,
         policy: usize,
         version: VersionId,
         shown: Shown<'_>,
         page_locale: &str,
-    ) -> Option<&Rendered> {
-        self.bodies.get(&(
-            policy,
-            version,
-            shown.text.locale.clone(),
-            page_locale.to_string(),
-        ))
+    ) -> Rendered {
+        let prefix = self.urls.prefix(page_locale);
+        let links = LinkContext {
+            locale_prefix: &prefix,
+            policy_slugs: &self.policy_slugs,
+        };
+        let rendered = markdown::render(shown.text.body(), links);
+        let key = body_key(policy, version, shown, page_locale);
+        lock(&self.anchors)
+            .entry(key)
+            .or_insert_with(|| rendered.anchors.as_slice().into());
+        rendered
+    }
+
+    /// The ids the body a page in `page_locale` shows for `shown` defines:
+    /// those recorded when its page was rendered, else rendered now.
+    pub fn anchors(
+        &self,
+        policy: usize,
+        version: VersionId,
+        shown: Shown<'_>,
+        page_locale: &str,
+    ) -> Arc<[String]> {
+        let key = body_key(policy, version, shown, page_locale);
+        if let Some(anchors) = lock(&self.anchors).get(&key) {
+            return Arc::clone(anchors);
+        }
+        self.body(policy, version, shown, page_locale)
+            .anchors
+            .as_slice()
+            .into()
     }
 
     /// What a page in `locale` shows for `version` (SPEC "Languages").

@@ -564,7 +564,7 @@ fn policy_page(
     let slug = &timeline.policy.slug;
     let version = entry.version;
     let shown = build.shown(version, locale)?;
-    let rendered = build.body(policy, version.id, shown, locale)?;
+    let rendered = build.body(policy, version.id, shown, locale);
     let current = timeline.headline();
     let current_url = build.urls.policy(locale, slug);
     let policy_ref = PolicyRef {
