@@ -18,8 +18,11 @@ pub fn execute(args: &CheckArgs) -> i32 {
         today,
         drafts: args.drafts,
         base_url: None,
+        sample_compare_pages: true,
     };
-    // Rendered in memory and thrown away: check writes nothing.
+    // Rendered in memory and thrown away: check writes nothing. One
+    // comparison per policy and language exercises the compare template;
+    // the other redlines cannot fail and are left to `build`.
     let generated = pipeline::generate_into(&args.common.root, &options, &Discard);
     let diagnostics = &generated.diagnostics;
     let table = generated

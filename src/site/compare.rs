@@ -166,15 +166,24 @@ pub fn units(build: &Build<'_>) -> Vec<Unit> {
 
 /// Renders a unit's compare pages: each text parsed once, each redline
 /// computed once, one page per locale that shows it.
-pub fn render_unit(build: &Build<'_>, unit: &Unit, emit: &dyn Fn(Result<OutputFile, Diagnostic>)) {
+pub(super) fn render_unit(build: &Build<'_>, unit: &Unit, emitter: &super::Emitter<'_>) {
     let timeline = &build.timelines[unit.policy];
     let mut documents: BTreeMap<VersionId, Document<'_>> = BTreeMap::new();
     let config = RedlineConfig::default();
     let labels = labels(&build.i18n, &unit.language);
-    for ((old, new), locales) in &unit.pairs {
+    for (nth, ((old, new), locales)) in unit.pairs.iter().enumerate() {
         let (Some(o), Some(n)) = (timeline.get(*old), timeline.get(*new)) else {
             continue;
         };
+        if build.options.sample_compare_pages && nth > 0 {
+            for locale in locales {
+                let url = build
+                    .urls
+                    .compare(locale, &timeline.policy.slug, *old, *new);
+                emitter.list(&super::urls::output_path(&url));
+            }
+            continue;
+        }
         for entry in [o, n] {
             if let (false, Some(text)) = (
                 documents.contains_key(&entry.version.id),
@@ -200,7 +209,7 @@ pub fn render_unit(build: &Build<'_>, unit: &Unit, emit: &dyn Fn(Result<OutputFi
                     .compare(locale, &timeline.policy.slug, *old, *new),
             };
             let html = render_page(build, &page, timeline, (o, n), &unit.language, &redline);
-            emit(html.map(|html| OutputFile {
+            emitter.emit(html.map(|html| OutputFile {
                 path: super::urls::output_path(&page.url),
                 bytes: html.into_bytes(),
             }));

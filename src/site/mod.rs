@@ -34,6 +34,12 @@ pub struct Options {
     pub drafts: bool,
     /// Overrides `base_url` of site.yaml (deploy previews).
     pub base_url: Option<String>,
+    /// Render one comparison of each policy and text language (in every
+    /// locale that shows it) and only list the others: `check`, which
+    /// needs every template exercised and every page's address, not every
+    /// redline (nine tenths of a build's work; no link is checked inside a
+    /// compare page).
+    pub sample_compare_pages: bool,
 }
 
 /// One file of the built site.
@@ -299,7 +305,7 @@ impl<'a> Build<'a> {
         compare::units(self)
             .par_iter()
             .filter(|unit| self.renders_policy(unit.policy))
-            .for_each(|unit| compare::render_unit(self, unit, &|file| emitter.emit(file)));
+            .for_each(|unit| compare::render_unit(self, unit, &emitter));
         for file in feeds::feeds(self) {
             emitter.emit(Ok(file));
         }
@@ -384,15 +390,20 @@ impl PageIndex {
     }
 
     fn entry(file: &OutputFile) -> (String, Option<BTreeSet<String>>) {
-        let url = match file.path.strip_suffix("index.html") {
-            Some(dir) => format!("/{dir}"),
-            None => format!("/{}", file.path),
-        };
+        let url = PageIndex::url(&file.path);
         let indexed = file.path.ends_with(".html")
             && !file.path.contains("/compare/")
             && !file.path.ends_with("notice.html");
         let ids = indexed.then(|| element_ids_of(&file.bytes));
         (url, ids)
+    }
+
+    /// The address of the file at `path` in the output folder.
+    fn url(path: &str) -> String {
+        match path.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{path}"),
+        }
     }
 }
 
@@ -450,6 +461,12 @@ impl<'s> Emitter<'s> {
         if let Err(diagnostic) = result {
             lock(&self.errors).push(diagnostic);
         }
+    }
+
+    /// Records a page that exists in the site without rendering it (see
+    /// [`Options::sample_compare_pages`]); its ids are not indexed.
+    fn list(&self, path: &str) {
+        lock(&self.index).push((PageIndex::url(path), None));
     }
 
     fn finish(self) -> Result<PageIndex, Vec<Diagnostic>> {

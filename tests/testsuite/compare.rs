@@ -322,3 +322,30 @@ fn every_internal_link_of_the_portal_resolves() {
         }
     }
 }
+
+/// `check` renders one comparison per policy and language (the redlines
+/// are a build's main cost and cannot fail) but knows every compare page:
+/// a link to one it did not render is not reported, a link to a
+/// comparison that does not exist is, as `build` reports it.
+#[test]
+fn check_knows_every_compare_page_without_rendering_each() {
+    let site = TestSite::fixture("basic");
+    let terms = "content/terms/2025-01-10/en.md";
+    let body = std::fs::read_to_string(site.root().join(terms)).unwrap();
+    site.write(
+        terms,
+        format!(
+            "{body}\nSee [the coming change](/privacy/compare/2026-03-01...2026-12-15/) \
+             and [an old one](/privacy/compare/2024-01-01...2026-03-01/).\n"
+        ),
+    );
+    let check = site.run(&["check", "--date", DATE]);
+    let build = site.run(&["build", "--date", DATE]);
+    for run in [&check, &build] {
+        let report = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 1, "{report}");
+        let errors: Vec<&str> = report.lines().filter(|l| l.starts_with("error[")).collect();
+        assert_eq!(errors.len(), 1, "{report}");
+        assert!(errors[0].contains("2024-01-01...2026-03-01"), "{report}");
+    }
+}
