@@ -366,7 +366,12 @@ pub fn render(body: &str, links: LinkContext<'_>) -> Rendered {
             }
             Event::Text(text) => {
                 words += count_words(text);
+                table.observe(text);
                 out.push(event.clone());
+            }
+            Event::Code(code) => {
+                table.observe(code);
+                out.push(rewrite_inline(event.clone(), links));
             }
             Event::Start(Tag::Table(aligns)) => out.push(table.start(aligns)),
             Event::Start(Tag::TableHead) => out.push(table.head()),
@@ -585,17 +590,23 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-/// Emits tables with alignment as classes instead of `style` attributes.
+/// Emits tables with alignment as classes instead of `style` attributes,
+/// and each body cell with its column's header text (`data-label`), which
+/// the stylesheet shows above the cell where a phone stacks each row
+/// into a card instead of squeezing the columns.
 #[derive(Default)]
 struct TableState {
     aligns: Vec<Alignment>,
     in_head: bool,
     column: usize,
+    /// The header text of each column, as read so far.
+    labels: Vec<String>,
 }
 
 impl TableState {
     fn start(&mut self, aligns: &[Alignment]) -> Event<'static> {
         self.aligns = aligns.to_vec();
+        self.labels.clear();
         Event::Html("<div class=\"table-scroll\"><table>\n".into())
     }
 
@@ -615,20 +626,34 @@ impl TableState {
         Event::Html("<tr>".into())
     }
 
+    /// Text inside the table: a header cell's text becomes its column's label.
+    fn observe(&mut self, text: &str) {
+        if self.in_head
+            && let Some(label) = self.labels.last_mut()
+        {
+            label.push_str(text);
+        }
+    }
+
     fn cell(&mut self) -> Event<'static> {
-        let tag = if self.in_head {
-            "th scope=\"col\""
-        } else {
-            "td"
-        };
         let class = match self.aligns.get(self.column) {
             Some(Alignment::Left) => " class=\"align-start\"",
             Some(Alignment::Center) => " class=\"align-center\"",
             Some(Alignment::Right) => " class=\"align-end\"",
             _ => "",
         };
+        let column = self.column;
         self.column += 1;
-        Event::Html(format!("<{tag}{class}>").into())
+        if self.in_head {
+            self.labels.push(String::new());
+            return Event::Html(format!("<th scope=\"col\"{class}>").into());
+        }
+        match self.labels.get(column).map(|l| l.trim()) {
+            Some(label) if !label.is_empty() => {
+                Event::Html(format!("<td{class} data-label=\"{}\">", escape_html(label)).into())
+            }
+            _ => Event::Html(format!("<td{class}>").into()),
+        }
     }
 
     fn end_cell(&self) -> Event<'static> {
@@ -757,7 +782,32 @@ mod tests {
             r.html
                 .contains("<th scope=\"col\" class=\"align-start\">a</th>")
         );
-        assert!(r.html.contains("<td class=\"align-end\">2</td>"));
+        assert!(
+            r.html
+                .contains("<td class=\"align-end\" data-label=\"b\">2</td>")
+        );
+    }
+
+    #[test]
+    fn table_cells_carry_their_column_header_for_phones() {
+        let r = page(
+            "| Name | `Speicher`*dauer* | |\n|---|---|---|\n| `hg_session` | 30 Tage | x |\n\n\
+             | A & \"B\" |\n|---|\n| 1 |\n",
+        );
+        assert!(
+            r.html
+                .contains("<td data-label=\"Name\"><code>hg_session</code></td>")
+        );
+        assert!(
+            r.html
+                .contains("<td data-label=\"Speicherdauer\">30 Tage</td>")
+        );
+        // A column without a header has no label; labels are per table.
+        assert!(r.html.contains("<td>x</td>"));
+        assert!(
+            r.html
+                .contains("<td data-label=\"A &amp; &quot;B&quot;\">1</td>")
+        );
     }
 
     #[test]

@@ -114,7 +114,9 @@ fn the_theme_mirrors_with_logical_properties_only() {
         "padding-right",
         "text-align: left",
         "text-align: right",
-        "float:",
+        // Floats only to a logical side (inline-start/end).
+        "float: left",
+        "float: right",
         "border-left",
         "border-right",
         " left:",
