@@ -330,7 +330,12 @@ pub struct Rendered {
 /// self-link, links are kept in the reader's language, tables align by
 /// class (a strict CSP forbids inline styles), unsafe URLs lose their link.
 pub fn render(body: &str, links: LinkContext<'_>) -> Rendered {
-    let events = safe_events(body);
+    render_events(&safe_events(body), links)
+}
+
+/// [`render`] from a body's [`safe_events`], parsed once and shared by the
+/// pages and redlines that show the body.
+pub fn render_events(events: &[(Event<'_>, Range<usize>)], links: LinkContext<'_>) -> Rendered {
     let mut ids = IdAllocator::default();
     let mut out = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
@@ -342,7 +347,7 @@ pub fn render(body: &str, links: LinkContext<'_>) -> Rendered {
         index += 1;
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let end = heading_end(&events, index);
+                let end = heading_end(events, index);
                 let inner: Vec<Event<'_>> = events[index..end]
                     .iter()
                     .map(|(e, _)| rewrite_inline(e.clone(), links))
@@ -384,7 +389,9 @@ pub fn render(body: &str, links: LinkContext<'_>) -> Rendered {
             other => out.push(rewrite_inline(other.clone(), links)),
         }
     }
-    let mut html = String::with_capacity(body.len() * 5 / 4);
+    // About as long as the Markdown: the source span of the events, plus tags.
+    let source_len = events.last().map_or(0, |(_, range)| range.end);
+    let mut html = String::with_capacity(source_len * 5 / 4);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
         html,

@@ -317,6 +317,21 @@ impl<'a> Document<'a> {
         parser.finish()
     }
 
+    /// [`Document::parse`] from a body's `safe_events`, when the page that
+    /// shows the body has parsed it already.
+    pub fn from_events(
+        events: &[(pulldown_cmark::Event<'a>, std::ops::Range<usize>)],
+    ) -> Document<'a> {
+        let mut parser = DocParser::new();
+        let source_len = events.last().map_or(0, |(_, range)| range.end);
+        parser.toks.reserve(source_len / 5);
+        parser.extra.reserve(source_len / 5);
+        for (event, _) in events {
+            parser.event(event.clone());
+        }
+        parser.finish()
+    }
+
     /// True when the body has no blocks at all (an empty previous version).
     pub fn is_empty(&self) -> bool {
         self.blocks.is_empty()

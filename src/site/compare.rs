@@ -7,7 +7,6 @@
 //! prevailing texts; that redline is computed once and shown in every such
 //! language.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use minijinja::Value;
@@ -122,105 +121,40 @@ pub fn labels(i18n: &I18n, locale: &str) -> Labels {
     labels
 }
 
-/// Two versions, older first.
-type Pair = (VersionId, VersionId);
-
-/// One unit of work: a policy's compare pages whose texts are in one
-/// language, with the page locales that show each pair.
-#[derive(Debug)]
-pub struct Unit {
-    pub policy: usize,
-    pub language: String,
-    pub pairs: Vec<((VersionId, VersionId), Vec<String>)>,
-}
-
-/// The units of a build, in a stable order.
-pub fn units(build: &Build<'_>) -> Vec<Unit> {
-    let mut units: BTreeMap<(usize, String), BTreeMap<Pair, Vec<String>>> = BTreeMap::new();
-    for (policy, timeline) in build.timelines.iter().enumerate() {
-        for (old, new) in pairs(timeline) {
-            let (Some(o), Some(n)) = (timeline.get(old), timeline.get(new)) else {
-                continue;
-            };
-            for locale in &build.site.config.locales {
-                if let Some(language) = text_language(build, o.version, n.version, locale) {
-                    units
-                        .entry((policy, language))
-                        .or_default()
-                        .entry((old, new))
-                        .or_default()
-                        .push(locale.clone());
-                }
-            }
-        }
-    }
-    units
-        .into_iter()
-        .map(|((policy, language), pairs)| Unit {
-            policy,
-            language,
-            pairs: pairs.into_iter().collect(),
-        })
-        .collect()
-}
-
-/// Renders a unit's compare pages: each text parsed once, each redline
-/// computed once, one page per locale that shows it.
-pub(super) fn render_unit(build: &Build<'_>, unit: &Unit, emitter: &super::Emitter<'_>) {
-    let timeline = &build.timelines[unit.policy];
-    let mut documents: BTreeMap<VersionId, Document<'_>> = BTreeMap::new();
-    let config = RedlineConfig::default();
-    let labels = labels(&build.i18n, &unit.language);
-    for (nth, ((old, new), locales)) in unit.pairs.iter().enumerate() {
-        let (Some(o), Some(n)) = (timeline.get(*old), timeline.get(*new)) else {
-            continue;
+/// Renders the compare pages of one pair (one per locale that shows it),
+/// from the parsed texts of its policy in `language`.
+pub(super) fn render_pair(
+    build: &Build<'_>,
+    policy: usize,
+    language: &str,
+    (old_doc, new_doc): (&Document<'_>, &Document<'_>),
+    (old, new): (Entry<'_>, Entry<'_>),
+    locales: &[String],
+    emitter: &super::Emitter<'_>,
+) {
+    let timeline = &build.timelines[policy];
+    let labels = labels(&build.i18n, language);
+    let redline = redline::compare(old_doc, new_doc, &RedlineConfig::default(), &labels);
+    for locale in locales {
+        let page = Page {
+            kind: Kind::Compare {
+                policy,
+                old: old.version.id,
+                new: new.version.id,
+            },
+            locale: locale.clone(),
+            url: build.urls.compare(
+                locale,
+                &timeline.policy.slug,
+                old.version.id,
+                new.version.id,
+            ),
         };
-        if build.options.sample_compare_pages && nth > 0 {
-            for locale in locales {
-                let url = build
-                    .urls
-                    .compare(locale, &timeline.policy.slug, *old, *new);
-                emitter.list(&super::urls::output_path(&url));
-            }
-            continue;
-        }
-        for entry in [o, n] {
-            if let (false, Some(text)) = (
-                documents.contains_key(&entry.version.id),
-                entry.version.text(&unit.language),
-            ) {
-                documents.insert(entry.version.id, Document::parse(text.body()));
-            }
-        }
-        let (Some(old_doc), Some(new_doc)) = (documents.get(old), documents.get(new)) else {
-            continue;
-        };
-        let redline = redline::compare(old_doc, new_doc, &config, &labels);
-        for locale in locales {
-            let page = Page {
-                kind: Kind::Compare {
-                    policy: unit.policy,
-                    old: *old,
-                    new: *new,
-                },
-                locale: locale.clone(),
-                url: build
-                    .urls
-                    .compare(locale, &timeline.policy.slug, *old, *new),
-            };
-            let html = render_page(build, &page, timeline, (o, n), &unit.language, &redline);
-            emitter.emit(html.map(|html| OutputFile {
-                path: super::urls::output_path(&page.url),
-                bytes: html.into_bytes(),
-            }));
-        }
-        // Versions no later pair needs are dropped as the unit moves on.
-        let still_needed = |id: VersionId| {
-            unit.pairs
-                .iter()
-                .any(|((a, b), _)| (*a, *b) > (*old, *new) && (*a == id || *b == id))
-        };
-        documents.retain(|id, _| still_needed(*id));
+        let html = render_page(build, &page, timeline, (old, new), language, &redline);
+        emitter.emit(html.map(|html| OutputFile {
+            path: super::urls::output_path(&page.url),
+            bytes: html.into_bytes(),
+        }));
     }
 }
 

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod pages;
 pub mod redirects;
 pub mod sitemap;
+pub mod units;
 pub mod urls;
 pub mod views;
 
@@ -166,13 +167,17 @@ impl<'a> Build<'a> {
         version: VersionId,
         shown: Shown<'_>,
         page_locale: &str,
+        events: Option<&[(pulldown_cmark::Event<'_>, std::ops::Range<usize>)]>,
     ) -> Rendered {
         let prefix = self.urls.prefix(page_locale);
         let links = LinkContext {
             locale_prefix: &prefix,
             policy_slugs: &self.policy_slugs,
         };
-        let rendered = markdown::render(shown.text.body(), links);
+        let rendered = match events {
+            Some(events) => markdown::render_events(events, links),
+            None => markdown::render(shown.text.body(), links),
+        };
         let key = body_key(policy, version, shown, page_locale);
         lock(&self.anchors)
             .entry(key)
@@ -193,7 +198,7 @@ impl<'a> Build<'a> {
         if let Some(anchors) = lock(&self.anchors).get(&key) {
             return Arc::clone(anchors);
         }
-        self.body(policy, version, shown, page_locale)
+        self.body(policy, version, shown, page_locale, None)
             .anchors
             .as_slice()
             .into()
@@ -290,11 +295,17 @@ impl<'a> Build<'a> {
     /// Renders every file of the site into `sink` (in parallel, in no
     /// particular order), and returns the index of the pages written.
     pub fn render_into(&self, sink: &dyn Sink) -> Result<PageIndex, Vec<Diagnostic>> {
+        use pages::Kind;
         let plan = pages::plan(self);
         let emitter = Emitter::new(sink);
+        // Pages that show a policy's text are rendered with its comparisons,
+        // by unit, sharing each text's parse (see `units`); the rest here.
         plan.par_iter()
             .filter(|page| {
-                !matches!(page.kind, pages::Kind::Compare { .. }) && self.renders(page.kind)
+                !matches!(
+                    page.kind,
+                    Kind::Compare { .. } | Kind::Version { .. } | Kind::Policy { .. }
+                ) && self.renders(page.kind)
             })
             .for_each(|page| {
                 emitter.emit(pages::render(self, page).map(|bytes| OutputFile {
@@ -302,10 +313,10 @@ impl<'a> Build<'a> {
                     bytes,
                 }));
             });
-        compare::units(self)
+        units::units(self, &plan)
             .par_iter()
             .filter(|unit| self.renders_policy(unit.policy))
-            .for_each(|unit| compare::render_unit(self, unit, &emitter));
+            .for_each(|unit| units::render_unit(self, unit, &emitter));
         for file in feeds::feeds(self) {
             emitter.emit(Ok(file));
         }

@@ -1,5 +1,8 @@
 //! The plan (which pages exist) and the views of each page kind.
 
+use std::ops::Range;
+
+use pulldown_cmark::Event;
 use sha2::{Digest, Sha256};
 
 use super::views::*;
@@ -170,6 +173,16 @@ pub fn alternates(build: &Build<'_>, kind: Kind) -> Vec<Alternate> {
 
 /// Renders one page.
 pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+    render_with(build, page, None)
+}
+
+/// [`render`], given the parse of the text a version or policy page shows
+/// when its unit has it (see `units`).
+pub fn render_with(
+    build: &Build<'_>,
+    page: &Page,
+    events: Option<&[(Event<'_>, Range<usize>)]>,
+) -> Result<Vec<u8>, Diagnostic> {
     let html = match page.kind {
         Kind::Portal => {
             let view = portal(build, &page.locale);
@@ -181,7 +194,7 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         Kind::Changes { policy } => render_changes(build, page, Some(policy))?,
         Kind::SiteChanges => render_changes(build, page, None)?,
         // Compare pages are rendered in groups that share parsed texts
-        // (`compare::render_unit`), never one by one.
+        // (`units::render_unit`), never one by one.
         Kind::Compare { .. } => String::new(),
         Kind::NotFound => {
             let view = NotFoundPage {
@@ -200,14 +213,14 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         Kind::Policy { policy } => {
             let timeline = &build.timelines[policy];
             match timeline.headline() {
-                Some(entry) => render_policy_page(build, page, policy, entry, true)?,
+                Some(entry) => render_policy_page(build, page, (policy, entry), true, events)?,
                 None => String::new(),
             }
         }
         Kind::Version { policy, version } => {
             let timeline = &build.timelines[policy];
             match timeline.get(version) {
-                Some(entry) => render_policy_page(build, page, policy, entry, false)?,
+                Some(entry) => render_policy_page(build, page, (policy, entry), false, events)?,
                 None => String::new(),
             }
         }
@@ -528,11 +541,11 @@ fn render_changes(
 fn render_policy_page(
     build: &Build<'_>,
     page: &Page,
-    policy: usize,
-    entry: Entry<'_>,
+    (policy, entry): (usize, Entry<'_>),
     is_current_page: bool,
+    events: Option<&[(Event<'_>, Range<usize>)]>,
 ) -> Result<String, Diagnostic> {
-    let view = policy_page(build, page, policy, entry, is_current_page);
+    let view = policy_page(build, page, (policy, entry), is_current_page, events);
     let Some(view) = view else {
         return Ok(String::new());
     };
@@ -554,9 +567,9 @@ fn render_policy_page(
 fn policy_page(
     build: &Build<'_>,
     page: &Page,
-    policy: usize,
-    entry: Entry<'_>,
+    (policy, entry): (usize, Entry<'_>),
     is_current_page: bool,
+    events: Option<&[(Event<'_>, Range<usize>)]>,
 ) -> Option<PolicyPage> {
     let locale = page.locale.as_str();
     let timeline = &build.timelines[policy];
@@ -564,7 +577,7 @@ fn policy_page(
     let slug = &timeline.policy.slug;
     let version = entry.version;
     let shown = build.shown(version, locale)?;
-    let rendered = build.body(policy, version.id, shown, locale);
+    let rendered = build.body(policy, version.id, shown, locale, events);
     let current = timeline.headline();
     let current_url = build.urls.policy(locale, slug);
     let policy_ref = PolicyRef {
