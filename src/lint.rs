@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
@@ -15,9 +15,50 @@ use crate::model::{Site, Text};
 use crate::site::PageIndex;
 use crate::site::urls::Urls;
 
-/// Every lint of every text of the site.
-pub fn run(site: &Site, index: &PageIndex, base_url: &str) -> Vec<Diagnostic> {
+/// What the lints take from one text's parse: taken while the build has
+/// the parse (`site::units`), so no text is parsed again to be linted.
+/// Its links are checked once every page exists.
+#[derive(Debug)]
+pub struct Scan<'a> {
+    /// Raw HTML and section findings.
+    found: Vec<Diagnostic>,
+    /// The text's links (their `Start(Link)` events).
+    links: Vec<Scanned<'a>>,
+    headings: Vec<Heading>,
+}
+
+/// Scans with their text's source path.
+pub type Scans<'a> = Vec<(String, Scan<'a>)>;
+
+/// Takes what the lints need from a text's raw events (`markdown::raw_events`).
+pub fn scan_events<'a>(text: &Text, events: &[Scanned<'a>]) -> Scan<'a> {
+    let mut found = raw_html(text, events);
+    found.extend(sections(text, events));
+    // Kept for every text until the site is rendered: no spare capacity.
+    let mut links: Vec<Scanned<'a>> = events
+        .iter()
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::Link { .. })))
+        .cloned()
+        .collect();
+    links.shrink_to_fit();
+    let mut headings = headings(events);
+    headings.shrink_to_fit();
+    Scan {
+        found,
+        links,
+        headings,
+    }
+}
+
+/// Every lint of every text of the site, taking each text's [`Scan`] from
+/// `scans` when the build made it, else parsing the text (drafts not built,
+/// policies a scoped rebuild did not render).
+pub fn run(site: &Site, index: &PageIndex, base_url: &str, scans: &Scans<'_>) -> Vec<Diagnostic> {
     let pages = Pages { index };
+    let scans: HashMap<&str, &Scan<'_>> = scans
+        .iter()
+        .map(|(path, scan)| (path.as_str(), scan))
+        .collect();
     let urls = Urls::new(&site.config, base_url);
     let slugs = site.policy_slugs();
     let mut jobs: Vec<LintJob<'_>> = Vec::new();
@@ -39,28 +80,34 @@ pub fn run(site: &Site, index: &PageIndex, base_url: &str) -> Vec<Diagnostic> {
             }
         }
     }
-    // Each text is parsed once; every lint reads the same events, which are
-    // dropped as soon as its text is done (a large site's events do not fit
-    // in memory at once). Translations are compared with their source's
-    // headings afterwards.
+    // Each text is parsed once, by the build or here; every lint reads the
+    // same events, which are dropped as soon as its text is done (a large
+    // site's events do not fit in memory at once). Translations are
+    // compared with their source's headings afterwards.
     let linted: Vec<(Vec<Diagnostic>, Vec<Heading>)> = jobs
         .par_iter()
         .map(|job| {
-            let events = scan(job.text);
+            let parsed;
+            let scan = match scans.get(job.text.source.path.as_str()) {
+                Some(scan) => *scan,
+                None => {
+                    parsed = scan_events(job.text, &markdown::raw_events(job.text.body()));
+                    &parsed
+                }
+            };
             let context = TextContext {
                 text: job.text,
                 page_url: &job.page_url,
                 prefix: urls.prefix(&job.text.locale),
                 slugs: &slugs,
             };
-            let mut found = links(&context, &pages, &events);
+            let mut found = links(&context, &pages, &scan.links);
             found.extend(date_lines(job.text, job.effective));
-            found.extend(raw_html(job.text, &events));
-            found.extend(sections(job.text, &events));
+            found.extend(scan.found.iter().cloned());
             if let Some(before) = job.previous {
                 found.extend(identical(before, job.text));
             }
-            (found, headings(&events))
+            (found, scan.headings.clone())
         })
         .collect();
     let (found, headings): (Vec<_>, Vec<_>) = linted.into_iter().unzip();
@@ -92,14 +139,6 @@ type Scanned<'a> = (Event<'a>, Range<usize>);
 
 /// A heading: level, text, byte range.
 type Heading = (u8, String, Range<usize>);
-
-/// A body's events, in the site's Markdown dialect.
-fn scan(text: &Text) -> Vec<Scanned<'_>> {
-    // Sized up front as in `markdown::safe_events`.
-    let mut events = Vec::with_capacity(text.body().len() / 12 + 16);
-    events.extend(Parser::new_ext(text.body(), markdown::options()).into_offset_iter());
-    events
-}
 
 /// One text to lint, with what it is compared with: its previous version
 /// in the same language, and its version's default-language text.

@@ -95,12 +95,36 @@ const BLOCK_TAGS: &[&str] = &[
 ///
 /// Ranges are byte ranges into `body`.
 pub fn safe_events(body: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    sanitize(
+        Parser::new_ext(body, options()).into_offset_iter(),
+        body.len(),
+    )
+}
+
+/// A body's events as the parser gives them, raw HTML included (what the
+/// lints read, before [`safe_events_from`] makes them safe).
+pub fn raw_events(body: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut events = Vec::with_capacity(body.len() / 12 + 16);
+    events.extend(Parser::new_ext(body, options()).into_offset_iter());
+    events
+}
+
+/// [`safe_events`] from a body's [`raw_events`].
+pub fn safe_events_from<'a>(raw: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
+    let source_len = raw.last().map_or(0, |(_, range)| range.end);
+    sanitize(raw.iter().cloned(), source_len)
+}
+
+fn sanitize<'a>(
+    events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    source_len: usize,
+) -> Vec<(Event<'a>, Range<usize>)> {
     // Policy prose makes about one event per 12 bytes (text, soft breaks,
     // emphasis, list items); sized up front, the list is not copied as it
     // grows, which profiles showed.
-    let mut out = Vec::with_capacity(body.len() / 12 + 16);
+    let mut out = Vec::with_capacity(source_len / 12 + 16);
     let mut html_block: Option<(String, Range<usize>)> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 html_block = Some((String::new(), range.clone()));

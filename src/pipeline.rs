@@ -134,36 +134,40 @@ fn flow<'p>(
     let only = reuse.as_ref().map(|r| r.policies.clone());
     let mut rendered = render(&site, options, only, sink, &mut diagnostics, &mut stopwatch);
     // Pages kept from the previous build are pages of the site too.
-    if let (Some((index, _)), Some(reuse)) = (&mut rendered, &reuse) {
+    if let (Some((index, _, _)), Some(reuse)) = (&mut rendered, &reuse) {
         index.add_missing(reuse.files);
     }
     // Lints read the rendered site (links are checked against the pages
     // that exist), so they run once it renders.
-    if let Some((index, _)) = &rendered {
+    if let Some((index, _, scans)) = &rendered {
         let base_url = options.base_url.as_deref().unwrap_or(&site.config.base_url);
-        diagnostics.extend(crate::lint::run(&site, index, base_url));
+        diagnostics.extend(crate::lint::run(&site, index, base_url, scans));
         stopwatch.mark("lint");
     }
     stopwatch.report();
     let succeeded = rendered.is_some() && !diagnostics.has_errors();
+    // The scans borrow the site's texts: done with before the site moves.
+    let schedule = rendered
+        .map(|(_, schedule, _)| schedule)
+        .unwrap_or_default();
     let generated = Generated {
         files: None,
         succeeded,
         diagnostics: diagnostics.sorted(),
         site: Some(site),
-        schedule: rendered.map(|(_, schedule)| schedule).unwrap_or_default(),
+        schedule,
     };
     (generated, reuse)
 }
 
-fn render(
-    site: &Site,
+fn render<'s>(
+    site: &'s Site,
     options: &Options,
     only: Option<BTreeSet<usize>>,
     sink: &dyn Sink,
     diagnostics: &mut Diagnostics,
     stopwatch: &mut Stopwatch,
-) -> Option<(PageIndex, Schedule)> {
+) -> Option<(PageIndex, Schedule, crate::lint::Scans<'s>)> {
     let theme = match Theme::new(&site.root, &site.config) {
         Ok(theme) => theme,
         Err(diagnostic) => {
@@ -189,7 +193,7 @@ fn render(
     let rendered = build.render_into(sink);
     stopwatch.mark("render and write pages");
     match rendered {
-        Ok(index) => Some((index, schedule)),
+        Ok(index) => Some((index, schedule, build.into_lint_scans())),
         Err(found) => {
             diagnostics.extend(found);
             None

@@ -74,6 +74,9 @@ pub struct Build<'a> {
     /// pages and files that list every policy: `serve`'s scoped rebuilds
     /// (see `pipeline::generate_reusing`). `None`: everything.
     only: Option<BTreeSet<usize>>,
+    /// What the lints take from each text's parse, gathered as the units
+    /// parse the texts (see [`Build::into_lint_scans`]).
+    lint_scans: Mutex<Vec<(String, crate::lint::Scan<'a>)>>,
     /// Rendered policy menus, by (locale, active policy, on /changes/).
     nav_cache: Mutex<HashMap<NavKey, minijinja::Value>>,
 }
@@ -149,6 +152,7 @@ impl<'a> Build<'a> {
             templates,
             timelines,
             anchors: Mutex::new(HashMap::new()),
+            lint_scans: Mutex::new(Vec::new()),
             assets,
             stylesheet_url,
             policy_slugs: site.policy_slugs(),
@@ -156,6 +160,18 @@ impl<'a> Build<'a> {
             nav_cache: Mutex::new(HashMap::new()),
         };
         Ok((build, diagnostics))
+    }
+
+    /// Keeps what the lints need from a text's parse.
+    pub(crate) fn keep_lint_scan(&self, text: &Text, scan: crate::lint::Scan<'a>) {
+        lock(&self.lint_scans).push((text.source.path.clone(), scan));
+    }
+
+    /// What the lints need from every text the build parsed, by source path.
+    pub fn into_lint_scans(self) -> crate::lint::Scans<'a> {
+        self.lint_scans
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Renders the body a page in `page_locale` shows for `shown`, and

@@ -90,7 +90,7 @@ fn shown_version<'a>(build: &Build<'a>, page: &Page) -> Option<(usize, &'a crate
 
 /// Renders a unit: each text parsed once, its pages rendered from the
 /// parse, then each comparison (see `Options::sample_compare_pages`).
-pub(super) fn render_unit(build: &Build<'_>, unit: &Unit, emitter: &Emitter<'_>) {
+pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<'_>) {
     let timeline = &build.timelines[unit.policy];
     // `check` compares only each unit's first pair (see `Options::sample_compare_pages`).
     let rendered_pairs = match build.options.sample_compare_pages {
@@ -117,7 +117,12 @@ pub(super) fn render_unit(build: &Build<'_>, unit: &Unit, emitter: &Emitter<'_>)
         let Some(text) = entry.version.text(&unit.language) else {
             continue;
         };
-        let events: Vec<(Event<'_>, Range<usize>)> = markdown::safe_events(text.body());
+        // One parse: the lints read the raw events, pages and redlines the
+        // safe ones.
+        let raw = markdown::raw_events(text.body());
+        build.keep_lint_scan(text, crate::lint::scan_events(text, &raw));
+        let events: Vec<(Event<'a>, Range<usize>)> = markdown::safe_events_from(&raw);
+        drop(raw);
         for page in pages {
             emitter.emit(
                 pages::render_with(build, page, Some(&events)).map(|bytes| OutputFile {
