@@ -352,3 +352,35 @@ fn the_summary_line_counts_pages() {
     );
     let _ = fs::metadata(site.root().join("public")).unwrap();
 }
+
+/// Lints read the parse the build makes of each text it shows; a text the
+/// build does not show (a version not yet published, without --drafts) is
+/// linted all the same.
+#[test]
+fn texts_that_are_not_built_are_still_linted() {
+    let site = TestSite::fixture("basic");
+    let path = "content/privacy/2026-12-15/en.md";
+    let source = std::fs::read_to_string(site.root().join(path)).unwrap();
+    site.write(
+        path,
+        format!(
+            "{source}\nSee [the old policy](/privacy/2020-01-01/).\n\n<script>track()</script>\n"
+        ),
+    );
+    for args in [
+        &["check", "--date", "2026-10-01"][..],
+        &["check", "--date", "2026-10-01", "--drafts"][..],
+    ] {
+        let run = site.run(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
+        for code in ["error[broken-link]", "warning[raw-html]"] {
+            let line = run
+                .stdout
+                .lines()
+                .position(|l| l.starts_with(code))
+                .unwrap_or_else(|| panic!("{args:?}: no {code} in\n{}", run.stdout));
+            let at = run.stdout.lines().nth(line + 1).unwrap_or_default();
+            assert!(at.contains(path), "{args:?}: {code} at {at}");
+        }
+    }
+}
