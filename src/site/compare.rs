@@ -122,19 +122,20 @@ pub fn labels(i18n: &I18n, locale: &str) -> Labels {
 }
 
 /// Renders the compare pages of one pair (one per locale that shows it),
-/// from the parsed texts of its policy in `language`.
+/// from the parsed texts of its unit (a policy in one language), with the
+/// redline's labels in that language.
 pub(super) fn render_pair(
     build: &Build<'_>,
-    policy: usize,
-    language: &str,
+    unit: &super::units::Unit,
+    labels: &Labels,
     (old_doc, new_doc): (&Document<'_>, &Document<'_>),
     (old, new): (Entry<'_>, Entry<'_>),
     locales: &[String],
     emitter: &super::Emitter<'_>,
 ) {
+    let (policy, language) = (unit.policy, unit.language.as_str());
     let timeline = &build.timelines[policy];
-    let labels = labels(&build.i18n, language);
-    let redline = redline::compare(old_doc, new_doc, &RedlineConfig::default(), &labels);
+    let redline = redline::compare(old_doc, new_doc, &RedlineConfig::default(), labels);
     for locale in locales {
         let page = Page {
             kind: Kind::Compare {

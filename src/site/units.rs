@@ -108,6 +108,8 @@ pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<
         }
     }
     let mut documents: BTreeMap<VersionId, Document<'_>> = BTreeMap::new();
+    // The redline's words (legend, notes) in the unit's language, once.
+    let labels = compare::labels(&build.i18n, &unit.language);
     for entry in &timeline.entries {
         let id = entry.version.id;
         let pages = pages_of.remove(&id).unwrap_or_default();
@@ -153,8 +155,8 @@ pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<
         };
         compare::render_pair(
             build,
-            unit.policy,
-            &unit.language,
+            unit,
+            &labels,
             (old_doc, new_doc),
             (o, n),
             locales,
