@@ -7,15 +7,14 @@
 //! prevailing texts; that redline is computed once and shown in every such
 //! language.
 
-use std::sync::Arc;
-
 use minijinja::Value;
 use pulldown_cmark::CowStr;
 use serde::Serialize;
 
 use super::pages::{self, Kind, Page, iso};
+use super::units::Compared;
 use super::views::*;
-use super::{Build, OutputFile, Shown};
+use super::{Build, OutputFile};
 use crate::diag::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkContext};
@@ -128,14 +127,19 @@ pub(super) fn render_pair(
     build: &Build<'_>,
     unit: &super::units::Unit,
     labels: &Labels,
-    (old_doc, new_doc): (&Document<'_>, &Document<'_>),
-    (old, new): (Entry<'_>, Entry<'_>),
+    [(old, old_text), (new, new_text)]: [(Entry<'_>, &Compared<'_>); 2],
     locales: &[String],
     emitter: &super::Emitter<'_>,
 ) {
     let (policy, language) = (unit.policy, unit.language.as_str());
     let timeline = &build.timelines[policy];
-    let redline = redline::compare(old_doc, new_doc, &RedlineConfig::default(), labels);
+    let redline = redline::compare(
+        &old_text.document,
+        &new_text.document,
+        &RedlineConfig::default(),
+        labels,
+    );
+    let sides = [(old, old_text), (new, new_text)];
     for locale in locales {
         let page = Page {
             kind: Kind::Compare {
@@ -151,7 +155,7 @@ pub(super) fn render_pair(
                 new.version.id,
             ),
         };
-        let html = render_page(build, &page, timeline, (old, new), language, &redline);
+        let html = render_page(build, &page, timeline, sides, language, &redline);
         emitter.emit(html.map(|html| OutputFile {
             path: super::urls::output_path(&page.url),
             bytes: html.into_bytes(),
@@ -228,7 +232,7 @@ fn render_page(
     build: &Build<'_>,
     page: &Page,
     timeline: &Timeline<'_>,
-    (old, new): (Entry<'_>, Entry<'_>),
+    [(old, old_text), (new, new_text)]: [(Entry<'_>, &Compared<'_>); 2],
     language: &str,
     redline: &Redline,
 ) -> Result<String, Diagnostic> {
@@ -254,21 +258,13 @@ fn render_page(
     };
     // The redline's headings carry change anchors, not the sections' ids:
     // a link to a section (`#contact`) leads to the version that has it.
-    let targets: Vec<(String, Arc<[String]>)> = [new, old]
+    let targets: Vec<(String, &[String])> = [(new, new_text), (old, old_text)]
         .into_iter()
-        .filter_map(|entry| {
-            let text = entry.version.text(language)?;
-            let shown = Shown {
-                text,
-                fallback: false,
-            };
-            let Kind::Compare { policy, .. } = page.kind else {
-                return None;
-            };
-            Some((
+        .map(|(entry, text)| {
+            (
                 urls.version(language, slug, entry.version.id),
-                build.anchors(policy, entry.version.id, shown, language),
-            ))
+                text.anchors.as_slice(),
+            )
         })
         .collect();
     let view = ComparePage {
@@ -338,7 +334,7 @@ fn render_page(
 /// pointed at the section of a version page (`targets`: each version's URL
 /// and anchors, the newer first) where the id is not one of the page's own
 /// (the redline's change anchors stay in the page).
-fn page_hrefs(html: &str, links: LinkContext<'_>, targets: &[(String, Arc<[String]>)]) -> String {
+fn page_hrefs(html: &str, links: LinkContext<'_>, targets: &[(String, &[String])]) -> String {
     let mut own: Option<std::collections::BTreeSet<String>> = None;
     markdown::rewrite_hrefs(html, |href| match href.strip_prefix('#') {
         Some(id) => {

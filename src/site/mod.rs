@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkContext, Rendered};
-use crate::model::{Site, Text, Timeline, Version, VersionId};
+use crate::model::{Site, Text, Timeline, Version};
 use crate::templates::Templates;
 use crate::theme::Theme;
 use urls::Urls;
@@ -60,12 +60,6 @@ pub struct Build<'a> {
     pub templates: Templates,
     /// One per policy, in site order.
     pub timelines: Vec<Timeline<'a>>,
-    /// The anchors of each body rendered so far: (policy, version, text
-    /// locale, page locale). Bodies themselves are rendered for their page
-    /// and dropped with it (a large site's bodies do not fit in memory at
-    /// once); compare pages, rendered after the version pages, link
-    /// sections to these anchors.
-    anchors: Mutex<HashMap<BodyKey, Arc<[String]>>>,
     /// Static assets by path, with the URL (cache-busted) pages link.
     pub assets: Vec<OutputFile>,
     pub stylesheet_url: String,
@@ -79,17 +73,6 @@ pub struct Build<'a> {
     lint_scans: Mutex<Vec<(String, crate::lint::Scan<'a>)>>,
     /// Rendered policy menus, by (locale, active policy, on /changes/).
     nav_cache: Mutex<HashMap<NavKey, minijinja::Value>>,
-}
-
-type BodyKey = (usize, VersionId, String, String);
-
-fn body_key(policy: usize, version: VersionId, shown: Shown<'_>, page_locale: &str) -> BodyKey {
-    (
-        policy,
-        version,
-        shown.text.locale.clone(),
-        page_locale.to_string(),
-    )
 }
 
 /// A policies menu: (locale, active policy, on the site's changelog).
@@ -151,7 +134,6 @@ impl<'a> Build<'a> {
             i18n,
             templates,
             timelines,
-            anchors: Mutex::new(HashMap::new()),
             lint_scans: Mutex::new(Vec::new()),
             assets,
             stylesheet_url,
@@ -174,50 +156,19 @@ impl<'a> Build<'a> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Renders the body a page in `page_locale` shows for `shown`, and
-    /// records its anchors (see [`Build::anchors`]). Each body is shown by
-    /// one version page (and the policy page, for the current version).
+    /// Renders a body, from its text's safe events, for pages in
+    /// `page_locale` (its links keep the reader's language).
     pub fn body(
         &self,
-        policy: usize,
-        version: VersionId,
-        shown: Shown<'_>,
+        events: &[(pulldown_cmark::Event<'_>, std::ops::Range<usize>)],
         page_locale: &str,
-        events: Option<&[(pulldown_cmark::Event<'_>, std::ops::Range<usize>)]>,
     ) -> Rendered {
         let prefix = self.urls.prefix(page_locale);
         let links = LinkContext {
             locale_prefix: &prefix,
             policy_slugs: &self.policy_slugs,
         };
-        let rendered = match events {
-            Some(events) => markdown::render_events(events, links),
-            None => markdown::render(shown.text.body(), links),
-        };
-        let key = body_key(policy, version, shown, page_locale);
-        lock(&self.anchors)
-            .entry(key)
-            .or_insert_with(|| rendered.anchors.as_slice().into());
-        rendered
-    }
-
-    /// The ids the body a page in `page_locale` shows for `shown` defines:
-    /// those recorded when its page was rendered, else rendered now.
-    pub fn anchors(
-        &self,
-        policy: usize,
-        version: VersionId,
-        shown: Shown<'_>,
-        page_locale: &str,
-    ) -> Arc<[String]> {
-        let key = body_key(policy, version, shown, page_locale);
-        if let Some(anchors) = lock(&self.anchors).get(&key) {
-            return Arc::clone(anchors);
-        }
-        self.body(policy, version, shown, page_locale, None)
-            .anchors
-            .as_slice()
-            .into()
+        markdown::render_events(events, links)
     }
 
     /// What a page in `locale` shows for `version` (SPEC "Languages").

@@ -1,14 +1,11 @@
 //! The plan (which pages exist) and the views of each page kind.
 
-use std::ops::Range;
-
-use pulldown_cmark::Event;
 use sha2::{Digest, Sha256};
 
 use super::views::*;
 use super::{Build, OutputFile, Shown};
 use crate::diag::Diagnostic;
-use crate::markdown::escape_html;
+use crate::markdown::{Rendered, escape_html};
 use crate::model::{Entry, Status, Timeline, Version, VersionId};
 use crate::source::display_path;
 use crate::theme::Theme;
@@ -171,18 +168,8 @@ pub fn alternates(build: &Build<'_>, kind: Kind) -> Vec<Alternate> {
     alternates
 }
 
-/// Renders one page.
+/// Renders one page that does not show a policy's text.
 pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-    render_with(build, page, None)
-}
-
-/// [`render`], given the parse of the text a version or policy page shows
-/// when its unit has it (see `units`).
-pub fn render_with(
-    build: &Build<'_>,
-    page: &Page,
-    events: Option<&[(Event<'_>, Range<usize>)]>,
-) -> Result<Vec<u8>, Diagnostic> {
     let html = match page.kind {
         Kind::Portal => {
             let view = portal(build, &page.locale);
@@ -193,9 +180,9 @@ pub fn render_with(
         }
         Kind::Changes { policy } => render_changes(build, page, Some(policy))?,
         Kind::SiteChanges => render_changes(build, page, None)?,
-        // Compare pages are rendered in groups that share parsed texts
-        // (`units::render_unit`), never one by one.
-        Kind::Compare { .. } => String::new(),
+        // Pages that show a policy's text are rendered in groups that share
+        // each text's parse (`units::render_unit`, `render_text_page`).
+        Kind::Compare { .. } | Kind::Policy { .. } | Kind::Version { .. } => String::new(),
         Kind::NotFound => {
             let view = NotFoundPage {
                 policies: policy_cards(build, &page.locale),
@@ -210,20 +197,25 @@ pub fn render_with(
                 .templates
                 .render(page.kind.template(), context(page, layout, view))?
         }
-        Kind::Policy { policy } => {
-            let timeline = &build.timelines[policy];
-            match timeline.headline() {
-                Some(entry) => render_policy_page(build, page, (policy, entry), true, events)?,
-                None => String::new(),
-            }
-        }
-        Kind::Version { policy, version } => {
-            let timeline = &build.timelines[policy];
-            match timeline.get(version) {
-                Some(entry) => render_policy_page(build, page, (policy, entry), false, events)?,
-                None => String::new(),
-            }
-        }
+    };
+    Ok(html.into_bytes())
+}
+
+/// Renders a version page, or a policy page (its current version), with
+/// the body it shows (rendered for the page's locale, see `Build::body`).
+pub fn render_text_page(
+    build: &Build<'_>,
+    page: &Page,
+    body: &Rendered,
+) -> Result<Vec<u8>, Diagnostic> {
+    let (policy, entry, is_current_page) = match page.kind {
+        Kind::Policy { policy } => (policy, build.timelines[policy].headline(), true),
+        Kind::Version { policy, version } => (policy, build.timelines[policy].get(version), false),
+        _ => return Ok(Vec::new()),
+    };
+    let html = match entry {
+        Some(entry) => render_policy_page(build, page, (policy, entry), is_current_page, body)?,
+        None => String::new(),
     };
     Ok(html.into_bytes())
 }
@@ -543,9 +535,9 @@ fn render_policy_page(
     page: &Page,
     (policy, entry): (usize, Entry<'_>),
     is_current_page: bool,
-    events: Option<&[(Event<'_>, Range<usize>)]>,
+    body: &Rendered,
 ) -> Result<String, Diagnostic> {
-    let view = policy_page(build, page, (policy, entry), is_current_page, events);
+    let view = policy_page(build, page, (policy, entry), is_current_page, body);
     let Some(view) = view else {
         return Ok(String::new());
     };
@@ -569,7 +561,7 @@ fn policy_page(
     page: &Page,
     (policy, entry): (usize, Entry<'_>),
     is_current_page: bool,
-    events: Option<&[(Event<'_>, Range<usize>)]>,
+    rendered: &Rendered,
 ) -> Option<PolicyPage> {
     let locale = page.locale.as_str();
     let timeline = &build.timelines[policy];
@@ -577,7 +569,6 @@ fn policy_page(
     let slug = &timeline.policy.slug;
     let version = entry.version;
     let shown = build.shown(version, locale)?;
-    let rendered = build.body(policy, version.id, shown, locale, events);
     let current = timeline.headline();
     let current_url = build.urls.policy(locale, slug);
     let policy_ref = PolicyRef {

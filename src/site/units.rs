@@ -5,14 +5,14 @@
 //! computed once per pair for every locale that shows them. Units render
 //! in parallel; a unit holds only its own texts' parses.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::Event;
 
 use super::pages::{self, Kind, Page};
 use super::{Build, Emitter, OutputFile, compare};
-use crate::markdown;
+use crate::markdown::{self, Rendered};
 use crate::model::VersionId;
 use crate::redline::Document;
 
@@ -88,86 +88,101 @@ fn shown_version<'a>(build: &Build<'a>, page: &Page) -> Option<(usize, &'a crate
     }
 }
 
+/// A text of a unit that is compared: its redline document, and the ids
+/// its version page defines (compare pages link sections there).
+pub(super) struct Compared<'a> {
+    pub document: Document<'a>,
+    pub anchors: Vec<String>,
+}
+
 /// Renders a unit: each text parsed once, its pages rendered from the
-/// parse, then each comparison (see `Options::sample_compare_pages`).
+/// parse, then its comparisons. `check` renders each unit's first pair
+/// and only lists the others (see `Options::sample_compare_pages`).
 pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<'_>) {
     let timeline = &build.timelines[unit.policy];
-    // `check` compares only each unit's first pair (see `Options::sample_compare_pages`).
-    let rendered_pairs = match build.options.sample_compare_pages {
-        true => &unit.pairs[..unit.pairs.len().min(1)],
-        false => &unit.pairs[..],
+    let rendered = match build.options.sample_compare_pages {
+        true => unit.pairs.len().min(1),
+        false => unit.pairs.len(),
     };
-    let compared: std::collections::BTreeSet<VersionId> = rendered_pairs
-        .iter()
-        .flat_map(|((a, b), _)| [*a, *b])
-        .collect();
+    let (pairs, listed) = unit.pairs.split_at(rendered);
+    for ((old, new), locales) in listed {
+        for locale in locales {
+            let url = build
+                .urls
+                .compare(locale, &timeline.policy.slug, *old, *new);
+            emitter.list(&super::urls::output_path(&url));
+        }
+    }
+    let compared: BTreeSet<VersionId> = pairs.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
     let mut pages_of: BTreeMap<VersionId, Vec<&Page>> = BTreeMap::new();
     for page in &unit.pages {
         if let Some((_, version)) = shown_version(build, page) {
             pages_of.entry(version.id).or_default().push(page);
         }
     }
-    let mut documents: BTreeMap<VersionId, Document<'_>> = BTreeMap::new();
-    // The redline's words (legend, notes) in the unit's language, once.
-    let labels = compare::labels(&build.i18n, &unit.language);
+    let mut texts: BTreeMap<VersionId, Compared<'a>> = BTreeMap::new();
     for entry in &timeline.entries {
         let id = entry.version.id;
         let pages = pages_of.remove(&id).unwrap_or_default();
-        if pages.is_empty() && !compared.contains(&id) {
-            continue;
-        }
         let Some(text) = entry.version.text(&unit.language) else {
             continue;
         };
+        if pages.is_empty() && !compared.contains(&id) {
+            continue;
+        }
         // One parse: the lints read the raw events, pages and redlines the
         // safe ones.
         let raw = markdown::raw_events(text.body());
         build.keep_lint_scan(text, crate::lint::scan_events(text, &raw));
         let events: Vec<(Event<'a>, Range<usize>)> = markdown::safe_events_from(&raw);
         drop(raw);
+        // A body is rendered once per page locale (its links keep the
+        // reader's language): the policy page shares its current version's.
+        let mut bodies: BTreeMap<&str, Rendered> = BTreeMap::new();
         for page in pages {
+            let body = bodies
+                .entry(page.locale.as_str())
+                .or_insert_with(|| build.body(&events, &page.locale));
             emitter.emit(
-                pages::render_with(build, page, Some(&events)).map(|bytes| OutputFile {
+                pages::render_text_page(build, page, body).map(|bytes| OutputFile {
                     path: super::urls::output_path(&page.url),
                     bytes,
                 }),
             );
         }
         if compared.contains(&id) {
-            documents.insert(id, Document::from_events(&events));
+            // Heading and footnote ids are the same in every locale.
+            let anchors = match bodies.into_values().next() {
+                Some(body) => body.anchors,
+                None => build.body(&events, &unit.language).anchors,
+            };
+            let document = Document::from_events(&events);
+            texts.insert(id, Compared { document, anchors });
         }
     }
-    for (nth, ((old, new), locales)) in unit.pairs.iter().enumerate() {
+    // The redline's words (legend, notes) in the unit's language, once.
+    let labels = compare::labels(&build.i18n, &unit.language);
+    for ((old, new), locales) in pairs {
         let (Some(o), Some(n)) = (timeline.get(*old), timeline.get(*new)) else {
             continue;
         };
-        if build.options.sample_compare_pages && nth > 0 {
-            for locale in locales {
-                let url = build
-                    .urls
-                    .compare(locale, &timeline.policy.slug, *old, *new);
-                emitter.list(&super::urls::output_path(&url));
-            }
-            continue;
-        }
-        let (Some(old_doc), Some(new_doc)) = (documents.get(old), documents.get(new)) else {
+        let (Some(old_text), Some(new_text)) = (texts.get(old), texts.get(new)) else {
             continue;
         };
         compare::render_pair(
             build,
             unit,
             &labels,
-            (old_doc, new_doc),
-            (o, n),
+            [(o, old_text), (n, new_text)],
             locales,
             emitter,
         );
-        // Versions no later pair needs are dropped as the unit moves on.
+        // Texts no later pair needs are dropped as the unit moves on.
         let still_needed = |id: VersionId| {
-            unit.pairs
+            pairs
                 .iter()
                 .any(|((a, b), _)| (*a, *b) > (*old, *new) && (*a == id || *b == id))
         };
-        documents.retain(|id, _| still_needed(*id));
+        texts.retain(|id, _| still_needed(*id));
     }
 }
