@@ -53,12 +53,9 @@ pub fn scan_events<'a>(text: &Text, events: &[Scanned<'a>]) -> Scan<'a> {
 /// Every lint of every text of the site, taking each text's [`Scan`] from
 /// `scans` when the build made it, else parsing the text (drafts not built,
 /// policies a scoped rebuild did not render).
-pub fn run(site: &Site, index: &PageIndex, base_url: &str, scans: &Scans<'_>) -> Vec<Diagnostic> {
+pub fn run(site: &Site, index: &PageIndex, base_url: &str, scans: Scans<'_>) -> Vec<Diagnostic> {
     let pages = Pages { index };
-    let scans: HashMap<&str, &Scan<'_>> = scans
-        .iter()
-        .map(|(path, scan)| (path.as_str(), scan))
-        .collect();
+    let mut scans: HashMap<String, Scan<'_>> = scans.into_iter().collect();
     let urls = Urls::new(&site.config, base_url);
     let slugs = site.policy_slugs();
     let mut jobs: Vec<LintJob<'_>> = Vec::new();
@@ -84,17 +81,16 @@ pub fn run(site: &Site, index: &PageIndex, base_url: &str, scans: &Scans<'_>) ->
     // same events, which are dropped as soon as its text is done (a large
     // site's events do not fit in memory at once). Translations are
     // compared with their source's headings afterwards.
+    let scanned: Vec<Option<Scan<'_>>> = jobs
+        .iter()
+        .map(|job| scans.remove(&job.text.source.path))
+        .collect();
     let linted: Vec<(Vec<Diagnostic>, Vec<Heading>)> = jobs
         .par_iter()
-        .map(|job| {
-            let parsed;
-            let scan = match scans.get(job.text.source.path.as_str()) {
-                Some(scan) => *scan,
-                None => {
-                    parsed = scan_events(job.text, &markdown::raw_events(job.text.body()));
-                    &parsed
-                }
-            };
+        .zip(scanned)
+        .map(|(job, scan)| {
+            let scan = scan
+                .unwrap_or_else(|| scan_events(job.text, &markdown::raw_events(job.text.body())));
             let context = TextContext {
                 text: job.text,
                 page_url: &job.page_url,
@@ -103,11 +99,11 @@ pub fn run(site: &Site, index: &PageIndex, base_url: &str, scans: &Scans<'_>) ->
             };
             let mut found = links(&context, &pages, &scan.links);
             found.extend(date_lines(job.text, job.effective));
-            found.extend(scan.found.iter().cloned());
+            found.extend(scan.found);
             if let Some(before) = job.previous {
                 found.extend(identical(before, job.text));
             }
-            (found, scan.headings.clone())
+            (found, scan.headings)
         })
         .collect();
     let (found, headings): (Vec<_>, Vec<_>) = linted.into_iter().unzip();
@@ -522,9 +518,10 @@ fn month_number(word: &str) -> Option<u32> {
 fn raw_html(text: &Text, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut block: Option<(String, Range<usize>)> = None;
-    for (event, range) in events.iter().cloned() {
+    for (event, range) in events {
+        let range = range.clone();
         match event {
-            Event::InlineHtml(raw) if markdown::inline_tag(&raw) == InlineHtml::Shown => {
+            Event::InlineHtml(raw) if markdown::inline_tag(raw) == InlineHtml::Shown => {
                 diagnostics.push(
                     at_body(text, Code::RawHtml, true, format!("`{raw}` is shown as text, not used as HTML"), range)
                         .help("use Markdown instead; the HTML allowed in policies is <br>, <sup>, <sub>, <abbr title>, <small>, <mark>, <kbd>, <span lang dir>"),
@@ -533,7 +530,7 @@ fn raw_html(text: &Text, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
             Event::Start(Tag::HtmlBlock) => block = Some((String::new(), range)),
             Event::Html(raw) => {
                 if let Some((buffer, _)) = block.as_mut() {
-                    buffer.push_str(&raw);
+                    buffer.push_str(raw);
                 }
             }
             Event::End(TagEnd::HtmlBlock) => {
@@ -588,16 +585,7 @@ fn sections(text: &Text, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
                 if let Some((previous, previous_range, title)) = open.take()
                     && *level <= previous
                 {
-                    diagnostics.push(
-                        at_body(
-                            text,
-                            Code::EmptySection,
-                            true,
-                            format!("the section \"{title}\" is empty"),
-                            previous_range,
-                        )
-                        .help("write the section's text, or remove the heading"),
-                    );
+                    diagnostics.push(empty_section(text, &title, previous_range));
                 }
                 in_heading = true;
                 heading_text.clear();
@@ -634,18 +622,20 @@ fn sections(text: &Text, events: &[Scanned<'_>]) -> Vec<Diagnostic> {
         }
     }
     if let Some((_, range, title)) = open {
-        diagnostics.push(
-            at_body(
-                text,
-                Code::EmptySection,
-                true,
-                format!("the section \"{title}\" is empty"),
-                range,
-            )
-            .help("write the section's text, or remove the heading"),
-        );
+        diagnostics.push(empty_section(text, &title, range));
     }
     diagnostics
+}
+
+fn empty_section(text: &Text, title: &str, heading: Range<usize>) -> Diagnostic {
+    at_body(
+        text,
+        Code::EmptySection,
+        true,
+        format!("the section \"{title}\" is empty"),
+        heading,
+    )
+    .help("write the section's text, or remove the heading")
 }
 
 /// A version whose text is the previous version's, unchanged.
@@ -674,14 +664,14 @@ fn identical(previous: &Text, text: &Text) -> Vec<Diagnostic> {
 fn headings(events: &[Scanned<'_>]) -> Vec<Heading> {
     let mut out = Vec::new();
     let mut current: Option<Heading> = None;
-    for (event, range) in events.iter().cloned() {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                current = Some((level as u8, String::new(), range))
+                current = Some((*level as u8, String::new(), range.clone()))
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, title, _)) = current.as_mut() {
-                    title.push_str(&t);
+                    title.push_str(t);
                 }
             }
             Event::End(TagEnd::Heading(_)) => out.extend(current.take()),

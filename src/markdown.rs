@@ -302,6 +302,13 @@ pub fn escape_html(text: &str) -> String {
 
 /// Appends `text` to `out`, escaping `& < > " '`.
 pub fn push_escaped(out: &mut String, text: &str) {
+    // Writing to a String cannot fail.
+    let _ = write_escaped(out, text);
+}
+
+/// Writes `text` escaped (`& < > " '`) without building a copy first:
+/// into a String, or straight into a template's output.
+pub fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let replacement = match b {
@@ -312,11 +319,11 @@ pub fn push_escaped(out: &mut String, text: &str) {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&text[last..i]);
-        out.push_str(replacement);
+        out.write_str(&text[last..i])?;
+        out.write_str(replacement)?;
         last = i + 1;
     }
-    out.push_str(&text[last..]);
+    out.write_str(&text[last..])
 }
 
 /// How links in a body are resolved for the page being rendered.

@@ -139,9 +139,14 @@ fn flow<'p>(
     }
     // Lints read the rendered site (links are checked against the pages
     // that exist), so they run once it renders.
-    if let Some((index, _, scans)) = &rendered {
+    if let Some((index, _, scans)) = &mut rendered {
         let base_url = options.base_url.as_deref().unwrap_or(&site.config.base_url);
-        diagnostics.extend(crate::lint::run(&site, index, base_url, scans));
+        diagnostics.extend(crate::lint::run(
+            &site,
+            index,
+            base_url,
+            std::mem::take(scans),
+        ));
         stopwatch.mark("lint");
     }
     stopwatch.report();

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
 use crate::i18n::{I18n, fill};
-use crate::markdown::escape_html;
+use crate::markdown::{escape_html, write_escaped};
 use crate::source::SourceFile;
 use crate::theme::Theme;
 
@@ -133,25 +133,6 @@ fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Er
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
-}
-
-/// Writes `text` escaped (`& < > " '`) without building a copy first.
-fn write_escaped(out: &mut Output, text: &str) -> std::fmt::Result {
-    let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&text[last..i])?;
-        out.write_str(replacement)?;
-        last = i + 1;
-    }
-    out.write_str(&text[last..])
 }
 
 /// `t("key", name=value)`, `|date` and `|time`, all in the language of the

@@ -307,14 +307,10 @@ pub(crate) struct PlainBlock {
 impl<'a> Document<'a> {
     /// Parses a Markdown body (front matter already removed) in the site's dialect.
     pub fn parse(body: &'a str) -> Document<'a> {
-        let mut parser = DocParser::new();
-        // About one token per five bytes of Markdown: grown rarely, copied seldom.
-        parser.toks.reserve(body.len() / 5);
-        parser.extra.reserve(body.len() / 5);
-        for (event, _) in safe_events(body) {
-            parser.event(event);
-        }
-        parser.finish()
+        Document::build(
+            safe_events(body).into_iter().map(|(event, _)| event),
+            body.len(),
+        )
     }
 
     /// [`Document::parse`] from a body's `safe_events`, when the page that
@@ -322,12 +318,20 @@ impl<'a> Document<'a> {
     pub fn from_events(
         events: &[(pulldown_cmark::Event<'a>, std::ops::Range<usize>)],
     ) -> Document<'a> {
-        let mut parser = DocParser::new();
         let source_len = events.last().map_or(0, |(_, range)| range.end);
+        Document::build(events.iter().map(|(event, _)| event.clone()), source_len)
+    }
+
+    fn build(
+        events: impl Iterator<Item = pulldown_cmark::Event<'a>>,
+        source_len: usize,
+    ) -> Document<'a> {
+        let mut parser = DocParser::new();
+        // About one token per five bytes of Markdown: grown rarely, copied seldom.
         parser.toks.reserve(source_len / 5);
         parser.extra.reserve(source_len / 5);
-        for (event, _) in events {
-            parser.event(event.clone());
+        for event in events {
+            parser.event(event);
         }
         parser.finish()
     }

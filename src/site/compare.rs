@@ -324,9 +324,7 @@ fn render_page(
         title: view.policy.title.clone(),
         href: view.policy.feed_url.clone(),
     });
-    build
-        .templates
-        .render("compare.html", pages::context(page, layout, view))
+    pages::render_view(build, page, layout, view)
 }
 
 /// The links of a redline as the compare page needs them, in one pass:

@@ -174,9 +174,7 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         Kind::Portal => {
             let view = portal(build, &page.locale);
             let layout = layout(build, page, build.site.config.title.clone(), String::new())?;
-            build
-                .templates
-                .render(page.kind.template(), context(page, layout, view))?
+            render_view(build, page, layout, view)?
         }
         Kind::Changes { policy } => render_changes(build, page, Some(policy))?,
         Kind::SiteChanges => render_changes(build, page, None)?,
@@ -193,9 +191,7 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
                 .unwrap_or("Not found")
                 .to_string();
             let layout = layout(build, page, title, String::new())?;
-            build
-                .templates
-                .render(page.kind.template(), context(page, layout, view))?
+            render_view(build, page, layout, view)?
         }
     };
     Ok(html.into_bytes())
@@ -220,12 +216,19 @@ pub fn render_text_page(
     Ok(html.into_bytes())
 }
 
-pub(super) fn context<P: serde::Serialize>(page: &Page, layout: Layout, view: P) -> Context<P> {
-    Context {
+/// Renders a page's template with its layout and view.
+pub(super) fn render_view<P: serde::Serialize>(
+    build: &Build<'_>,
+    page: &Page,
+    layout: Layout,
+    view: P,
+) -> Result<String, Diagnostic> {
+    let context = Context {
         lang: page.locale.clone(),
         layout,
         page: view,
-    }
+    };
+    build.templates.render(page.kind.template(), context)
 }
 
 /// The layout of a page.
@@ -525,9 +528,7 @@ fn render_changes(
         entries,
         feed_url,
     };
-    build
-        .templates
-        .render(page.kind.template(), context(page, layout, view))
+    render_view(build, page, layout, view)
 }
 
 fn render_policy_page(
@@ -551,9 +552,7 @@ fn render_policy_page(
         title: view.policy.title.clone(),
         href: view.policy.feed_url.clone(),
     });
-    build
-        .templates
-        .render(page.kind.template(), context(page, layout, view))
+    render_view(build, page, layout, view)
 }
 
 fn policy_page(
