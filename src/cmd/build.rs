@@ -54,7 +54,7 @@ pub fn execute(args: &BuildArgs) -> i32 {
         eprintln!("build failed; {} was left as it was", out.display());
         return CONTENT_ERROR;
     }
-    println!(
+    say!(
         "Built {pages} pages ({files} files) for {today} in {:.2} s into {}{}",
         started.elapsed().as_secs_f64(),
         out.display(),
@@ -71,9 +71,9 @@ pub fn execute(args: &BuildArgs) -> i32 {
 /// A static site only changes when rebuilt: say when it goes stale.
 fn print_schedule(schedule: &Schedule) {
     for (policy, version, date) in &schedule.upcoming {
-        println!("Upcoming: {policy} {version} takes effect on {date}.");
+        say!("Upcoming: {policy} {version} takes effect on {date}.");
     }
     if let Some(date) = schedule.next_rebuild {
-        println!("Next rebuild needed on {date} (see README, \"Scheduled rebuilds\").");
+        say!("Next rebuild needed on {date} (see README, \"Scheduled rebuilds\").");
     }
 }

@@ -38,7 +38,7 @@ pub fn execute(args: &CheckArgs) -> i32 {
                 object.insert("translations".to_string(), json!(rows));
                 object.insert("date".to_string(), json!(today.to_string()));
             }
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
@@ -51,12 +51,12 @@ pub fn execute(args: &CheckArgs) -> i32 {
                 .rsplit_once('\n')
                 .unwrap_or(("", report.trim_end()));
             if !body.is_empty() {
-                println!("{body}");
+                say!("{body}");
             }
             if let (Format::Text, Some((rows, locales))) = (format, &table) {
-                println!("Translations on {today}:\n{}", render_table(rows, locales));
+                say!("Translations on {today}:\n{}", render_table(rows, locales));
             }
-            println!("{count}");
+            say!("{count}");
         }
     }
     let errors = diagnostics.iter().any(|d| d.is_error());

@@ -27,7 +27,7 @@ pub fn execute(common: &Common) -> i32 {
     let comparison = lock::compare(&site, &current, today);
     let next = lock::updated(&current, &comparison);
     for text in &comparison.new {
-        println!("added     {}", text.source.path);
+        say!("added     {}", text.source.path);
     }
     for text in &comparison.corrected {
         let note = text
@@ -36,7 +36,7 @@ pub fn execute(common: &Common) -> i32 {
             .last()
             .map(|c| format!(" ({}: {})", c.date, c.note))
             .unwrap_or_default();
-        println!("corrected {}{note}", text.source.path);
+        say!("corrected {}{note}", text.source.path);
     }
     if next != current || !common.root.join(lock::PATH).exists() {
         let path = common.root.join(lock::PATH);
@@ -57,7 +57,7 @@ pub fn execute(common: &Common) -> i32 {
         eprintln!("lock: these files changed without a recorded correction; their lines were kept");
         return CONTENT_ERROR;
     }
-    println!(
+    say!(
         "{} published files locked ({} added, {} corrections accepted)",
         next.entries.len(),
         comparison.new.len(),

@@ -1,6 +1,17 @@
 //! One module per subcommand, each with an `execute` that returns the
 //! exit code.
 
+/// `println!` that does not panic when standard output is gone
+/// (`legalsite check | head -1`, a closed CI log): whoever was reading
+/// has left, and the exit code still tells the outcome.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 pub mod build;
 pub mod check;
 pub mod lock;

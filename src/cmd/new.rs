@@ -69,19 +69,19 @@ pub fn execute(args: &NewArgs) -> i32 {
     let publish_by = date
         .checked_sub_days(notice)
         .map_or_else(String::new, |d| d.to_string());
-    println!(
+    say!(
         "Created {display} ({}) from {}, as a draft.",
         locales.join(", "),
         latest.id
     );
-    println!("Next:");
-    println!("  1. Edit the text in each file ({display}<locale>.md).");
-    println!("  2. Fill in `summary:` with one line on what changed, in each language.");
-    println!(
+    say!("Next:");
+    say!("  1. Edit the text in each file ({display}<locale>.md).");
+    say!("  2. Fill in `summary:` with one line on what changed, in each language.");
+    say!(
         "  3. If users must be told (a material change), set `material: true` and `published:` no later than {publish_by} ({} days' notice).",
         site.config.notice_days
     );
-    println!("  4. Remove `draft: true` when it is approved, then run `legalsite check`.");
+    say!("  4. Remove `draft: true` when it is approved, then run `legalsite check`.");
     OK
 }
 

@@ -47,18 +47,18 @@ pub fn execute(args: &NoticesArgs) -> i32 {
     match args.format {
         NoticesFormat::Json => {
             let report = json!({ "schema": crate::site::json::SCHEMA, "date": today.to_string(), "notices": all });
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
         }
         NoticesFormat::Text => {
             if all.is_empty() {
-                println!("No notices on {today}: no material change is announced.");
+                say!("No notices on {today}: no material change is announced.");
             }
             for notice in &all {
                 match notices::email_text(&build, notice) {
-                    Ok(text) => println!("=== {} ({}) ===\n{text}", notice.id, notice.locale),
+                    Ok(text) => say!("=== {} ({}) ===\n{text}", notice.id, notice.locale),
                     Err(diagnostic) => {
                         super::print_diagnostics(&[diagnostic]);
                         return CONTENT_ERROR;

@@ -23,6 +23,7 @@ pub mod scope;
 pub mod state;
 pub mod watch;
 
+use crate::cmd::say;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -126,7 +127,7 @@ pub fn run(config: &Config) -> i32 {
             config.bind
         );
     }
-    println!("Serving the preview at {url} (Ctrl-C to stop)");
+    say!("Serving the preview at {url} (Ctrl-C to stop)");
     if config.open
         && let Err(error) = open::that_detached(&url)
     {
@@ -144,7 +145,7 @@ pub fn run(config: &Config) -> i32 {
     runtime.shutdown_timeout(Duration::from_millis(200));
     match served {
         Ok(()) => {
-            println!("Stopped.");
+            say!("Stopped.");
             OK
         }
         Err(error) => {
@@ -242,13 +243,13 @@ fn report(outcome: &Outcome, changes: Option<&Changes>, engine: &Engine) {
     match outcome {
         Outcome::Built { warnings, .. } => {
             crate::cmd::print_diagnostics(warnings);
-            println!("{}", engine::summary(outcome, changes));
+            say!("{}", engine::summary(outcome, changes));
         }
         Outcome::Failed { diagnostics, .. } => {
             crate::cmd::print_diagnostics(diagnostics);
             eprintln!("{}", engine::summary(outcome, changes));
         }
-        Outcome::Rules => println!("{}", engine::summary(outcome, changes)),
+        Outcome::Rules => say!("{}", engine::summary(outcome, changes)),
         Outcome::NoDate(_) => eprintln!("{}", engine::summary(outcome, changes)),
     }
     for error in engine.rules_errors() {

@@ -291,3 +291,28 @@ fn usage_errors_exit_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("SOURCE_DATE_EPOCH"));
 }
+
+/// `legalsite check | head -1`: once the reader has gone, the commands
+/// still finish and exit with their code instead of panicking on the
+/// closed pipe.
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    use std::process::{Command, Stdio};
+    let site = TestSite::fixture("basic");
+    for args in [&["check"][..], &["build"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_legalsite"))
+            .args(args)
+            .args(["--date", "2026-11-30", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the command has printed anything.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
