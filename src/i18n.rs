@@ -175,6 +175,11 @@ impl I18n {
         diagnostics
     }
 
+    /// The locale whose strings stand in for missing ones.
+    pub fn default_locale(&self) -> &str {
+        &self.default_locale
+    }
+
     fn strings(&self, locale: &str) -> Option<&Strings> {
         self.locales.get(locale)
     }
@@ -306,12 +311,31 @@ fn is_rtl(locale: &str) -> bool {
     )
 }
 
-/// Replaces `{name}` with its value.
+/// Replaces each `{name}` with its value, in one pass: a value is never
+/// read as a template, so a title that contains `{date}` stays as written.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let extra: usize = args.iter().map(|(_, value)| value.len()).sum();
+    let mut out = String::with_capacity(template.len() + extra);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let named = after.find('}').and_then(|end| {
+            let value = args.iter().find(|(name, _)| *name == &after[..end])?.1;
+            Some((end, value))
+        });
+        match named {
+            Some((end, value)) => {
+                out.push_str(value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -410,6 +434,16 @@ mod tests {
             .unwrap()
             .insert("hello".into(), "Hello {name}".into());
         I18n::from_maps("en", maps)
+    }
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_are_not_templates() {
+        let args = [("title", "Terms {date}"), ("date", "May 24")];
+        assert_eq!(
+            fill("{title} changed on {date} ({unknown}) {{date}}", &args),
+            "Terms {date} changed on May 24 ({unknown}) {May 24}"
+        );
+        assert_eq!(fill("no placeholders {", &args), "no placeholders {");
     }
 
     #[test]

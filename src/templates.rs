@@ -3,8 +3,9 @@
 //! redlines) enters the views as safe strings; content never passes
 //! through `|safe`, and content is never evaluated as a template.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
 
 use minijinja::value::Kwargs;
 use minijinja::{
@@ -78,6 +79,26 @@ impl Templates {
         template.render(view).map_err(|e| self.diagnostic(&e))
     }
 
+    /// Renders a template with a view into bytes, in a buffer made for
+    /// `size_hint` bytes: a page that carries a long text says so, rather
+    /// than have its buffer grow (and be copied) a few times over.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        view: impl Serialize,
+        size_hint: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| self.diagnostic(&e))?;
+        let mut out = Vec::with_capacity(size_hint);
+        template
+            .render_captured_to(view, &mut out)
+            .map_err(|e| self.diagnostic(&e))?;
+        Ok(out)
+    }
+
     fn diagnostic(&self, error: &Error) -> Diagnostic {
         let code = match error.kind() {
             ErrorKind::TemplateNotFound => Code::TemplateMissing,
@@ -144,23 +165,34 @@ fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Er
 /// ever writing HTML.
 fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
     let strings = Arc::clone(&i18n);
-    // Strings without arguments are the same on every page: escaped once.
-    let constant = ConstantStrings::new(&i18n);
+    let escaped = EscapedStrings::new(&i18n);
     env.add_function(
         "t",
         move |state: &State, key: &str, kwargs: Kwargs| -> Result<Value, Error> {
-            let locale = page_locale(state)?;
-            if kwargs.args().next().is_none()
-                && matches!(state.auto_escape(), AutoEscape::Html)
-                && let Some(value) = constant.get(&locale, key)
-            {
-                return Ok(value);
-            }
+            let lang = page_locale(state)?;
+            let locale = lang.as_str().unwrap_or_default();
+            // In plain-text templates (notice.txt) nothing is escaped.
+            let html = matches!(state.auto_escape(), AutoEscape::Html);
             // With `count=n`, the string follows the language's plural rules.
-            let count: Option<u64> = kwargs.get("count").ok();
-            let found = match count {
-                Some(n) => strings.plural(&locale, key, n),
-                None => strings.get(&locale, key),
+            // (Asked only when given: a missing argument is an error value,
+            // and making one costs more than the rest of the call.)
+            let count: Option<u64> = match kwargs.has("count") {
+                true => kwargs.get("count").ok(),
+                false => None,
+            };
+            let template = match count {
+                None if html => escaped.get(locale, key),
+                _ => None,
+            };
+            if let Some((template, false)) = template
+                && kwargs.args().next().is_none()
+            {
+                return Ok(template.clone());
+            }
+            let found = match (template, count) {
+                (Some((template, _)), _) => template.as_str().map(Cow::Borrowed),
+                (None, Some(n)) => strings.plural(locale, key, n).map(|t| escaped_if(t, html)),
+                (None, None) => strings.get(locale, key).map(|t| escaped_if(t, html)),
             };
             let template = found.ok_or_else(|| {
                 Error::new(
@@ -168,25 +200,23 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
                     format!("the interface string `{key}` is not in the theme's i18n files"),
                 )
             })?;
-            // In plain-text templates (notice.txt) nothing is escaped.
-            let html = matches!(state.auto_escape(), AutoEscape::Html);
             let mut args = Vec::new();
             for name in kwargs.args() {
                 let value: Value = kwargs.get(name)?;
-                let text = if value.is_safe() || !html {
-                    value.to_string()
-                } else {
-                    escape_html(&value.to_string())
+                let text = match value.as_str() {
+                    Some(text) if value.is_safe() || !html => Cow::Borrowed(text),
+                    Some(text) => Cow::Owned(escape_html(text)),
+                    None if html && !value.is_safe() => Cow::Owned(escape_html(&value.to_string())),
+                    None => Cow::Owned(value.to_string()),
                 };
-                args.push((name.to_string(), text));
+                args.push((name, text.into_owned()));
             }
-            let args: Vec<(&str, &str)> =
-                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            if html {
-                Ok(Value::from_safe_string(fill(&escape_html(template), &args)))
-            } else {
-                Ok(Value::from(fill(template, &args)))
-            }
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let filled = fill(&template, &args);
+            Ok(match html {
+                true => Value::from_safe_string(filled),
+                false => Value::from(filled),
+            })
         },
     );
     let dates = Arc::new(DateMemo::new(Arc::clone(&i18n)));
@@ -194,82 +224,108 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
     env.add_filter(
         "date",
         move |state: &State, value: &str| -> Result<String, Error> {
-            let locale = page_locale(state)?;
-            Ok(date_memo.format(&locale, parse_iso(value)?))
+            let lang = page_locale(state)?;
+            let time = date_memo.time(lang.as_str().unwrap_or_default(), value)?;
+            Ok(time.1)
         },
     );
     env.add_filter(
         "time",
         move |state: &State, value: &str| -> Result<Value, Error> {
-            let locale = page_locale(state)?;
-            let date = parse_iso(value)?;
-            Ok(Value::from_safe_string(format!(
-                "<time datetime=\"{}\">{}</time>",
-                crate::model::IsoDate(date),
-                escape_html(&dates.format(&locale, date))
-            )))
+            let lang = page_locale(state)?;
+            let time = dates.time(lang.as_str().unwrap_or_default(), value)?;
+            Ok(time.0)
         },
     );
 }
 
-/// Every interface string that has no placeholder, per locale, escaped.
-struct ConstantStrings {
-    by_locale: std::collections::HashMap<String, std::collections::HashMap<String, Value>>,
+fn escaped_if(text: &str, html: bool) -> Cow<'_, str> {
+    match html {
+        true => Cow::Owned(escape_html(text)),
+        false => Cow::Borrowed(text),
+    }
 }
 
-impl ConstantStrings {
-    fn new(i18n: &I18n) -> ConstantStrings {
-        let mut by_locale = std::collections::HashMap::new();
+/// Every interface string per locale (with the default locale's where a
+/// locale lacks one), escaped once for all pages, and whether it has
+/// placeholders: one without is the same on every page.
+struct EscapedStrings {
+    by_locale: HashMap<String, HashMap<String, (Value, bool)>>,
+    /// For a locale the theme has no strings for.
+    default_locale: String,
+}
+
+impl EscapedStrings {
+    fn new(i18n: &I18n) -> EscapedStrings {
+        let mut by_locale = HashMap::new();
         for locale in i18n.locales() {
-            let strings: std::collections::HashMap<String, Value> = i18n
+            let strings: HashMap<String, (Value, bool)> = i18n
                 .keys()
                 .into_iter()
                 .filter_map(|key| {
                     let text = i18n.get(locale, key)?;
-                    (!text.contains('{'))
-                        .then(|| (key.to_string(), Value::from_safe_string(escape_html(text))))
+                    let escaped = Value::from_safe_string(escape_html(text));
+                    Some((key.to_string(), (escaped, text.contains('{'))))
                 })
                 .collect();
             by_locale.insert(locale.to_string(), strings);
         }
-        ConstantStrings { by_locale }
+        EscapedStrings {
+            by_locale,
+            default_locale: i18n.default_locale().to_string(),
+        }
     }
 
-    fn get(&self, locale: &str, key: &str) -> Option<Value> {
-        self.by_locale.get(locale)?.get(key).cloned()
+    fn get(&self, locale: &str, key: &str) -> Option<&(Value, bool)> {
+        let strings = self
+            .by_locale
+            .get(locale)
+            .or_else(|| self.by_locale.get(&self.default_locale))?;
+        strings.get(key)
     }
 }
 
-/// Dates formatted per locale, remembered: a site shows the same few
+/// A date as a `time` element (safe HTML) and as text.
+type FormattedDate = (Value, String);
+
+/// Dates formatted per locale, remembered as the `time` element and the
+/// text, by the ISO date the view gives: a site shows the same few
 /// version dates on thousands of pages, and localized formatting is slow.
 struct DateMemo {
     i18n: Arc<I18n>,
-    formatted: std::sync::RwLock<std::collections::HashMap<(String, chrono::NaiveDate), String>>,
+    formatted: RwLock<HashMap<String, HashMap<String, FormattedDate>>>,
 }
 
 impl DateMemo {
     fn new(i18n: Arc<I18n>) -> DateMemo {
         DateMemo {
             i18n,
-            formatted: std::sync::RwLock::new(std::collections::HashMap::new()),
+            formatted: RwLock::new(HashMap::new()),
         }
     }
 
-    fn format(&self, locale: &str, date: chrono::NaiveDate) -> String {
-        let key = (locale.to_string(), date);
-        if let Some(text) = self
-            .formatted
-            .read()
-            .ok()
-            .and_then(|m| m.get(&key).cloned())
+    /// `<time datetime="2026-05-24">May 24, 2026</time>` (safe HTML) and
+    /// `May 24, 2026`, for `2026-05-24`.
+    fn time(&self, locale: &str, iso: &str) -> Result<FormattedDate, Error> {
+        if let Ok(memo) = self.formatted.read()
+            && let Some(time) = memo.get(locale).and_then(|dates| dates.get(iso))
         {
-            return text;
+            return Ok(time.clone());
         }
+        let date = parse_iso(iso)?;
         let text = self.i18n.format_date(locale, date);
+        let element = Value::from_safe_string(format!(
+            "<time datetime=\"{}\">{}</time>",
+            crate::model::IsoDate(date),
+            escape_html(&text)
+        ));
+        let time = (element, text);
         if let Ok(mut memo) = self.formatted.write() {
-            memo.insert(key, text.clone());
+            memo.entry(locale.to_string())
+                .or_default()
+                .insert(iso.to_string(), time.clone());
         }
-        text
+        Ok(time)
     }
 }
 
@@ -278,9 +334,9 @@ fn parse_iso(value: &str) -> Result<chrono::NaiveDate, Error> {
         .map_err(|problem| Error::new(ErrorKind::InvalidOperation, problem))
 }
 
-fn page_locale(state: &State) -> Result<String, Error> {
+fn page_locale(state: &State) -> Result<Value, Error> {
     state
         .lookup("lang")
-        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|v| v.as_str().is_some())
         .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the view has no `lang`"))
 }

@@ -14,7 +14,8 @@ use super::align::{Alignment, CRef, Item, OLD_CONTAINER, new_path, old_path};
 use super::doc::{BlockKind, ContainerKind, Document, PlainBlock, Tok, TokKind};
 use super::inline::{Piece, Space, Writer, fmt_note, space, sr, write_plain};
 use super::words::{NONE, Op, SENTINEL, Seg, WordDiff, Ws};
-use super::{Change, ChangeKind, Labels, Redline, RedlineConfig, Summary, fill};
+use super::{Change, ChangeKind, Labels, Redline, RedlineConfig, Summary};
+use crate::i18n::fill;
 use crate::markdown::push_escaped;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

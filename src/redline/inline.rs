@@ -3,9 +3,9 @@
 
 use super::Labels;
 use super::doc::{Document, Image, Mark, RMark, Style, Tok, TokKind};
-use super::fill;
 use super::html::push_markup;
 use super::words::Op;
+use crate::i18n::fill;
 use crate::markdown::{is_safe_url, push_escaped};
 
 pub(super) fn space(ws: bool, inside: bool) -> Space {

@@ -206,15 +206,6 @@ impl Labels {
     }
 }
 
-/// Fills `{name}` placeholders.
-pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
 /// A comparison of two versions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Redline {

@@ -156,9 +156,9 @@ pub(super) fn render_pair(
             ),
         };
         let html = render_page(build, &page, timeline, sides, language, &redline);
-        emitter.emit(html.map(|html| OutputFile {
+        emitter.emit(html.map(|bytes| OutputFile {
             path: super::urls::output_path(&page.url),
-            bytes: html.into_bytes(),
+            bytes,
         }));
     }
 }
@@ -235,7 +235,7 @@ fn render_page(
     [(old, old_text), (new, new_text)]: [(Entry<'_>, &Compared<'_>); 2],
     language: &str,
     redline: &Redline,
-) -> Result<String, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let locale = page.locale.as_str();
     let slug = &timeline.policy.slug;
     let urls = &build.urls;
@@ -324,7 +324,8 @@ fn render_page(
         title: view.policy.title.clone(),
         href: view.policy.feed_url.clone(),
     });
-    pages::render_view(build, page, layout, view)
+    let text_bytes = redline.inline_html.len() + redline.side_by_side_html.len();
+    pages::render_view(build, page, layout, view, text_bytes)
 }
 
 /// The links of a redline as the compare page needs them, in one pass:

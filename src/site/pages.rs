@@ -174,13 +174,13 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         Kind::Portal => {
             let view = portal(build, &page.locale);
             let layout = layout(build, page, build.site.config.title.clone(), String::new())?;
-            render_view(build, page, layout, view)?
+            render_view(build, page, layout, view, 0)?
         }
         Kind::Changes { policy } => render_changes(build, page, Some(policy))?,
         Kind::SiteChanges => render_changes(build, page, None)?,
         // Pages that show a policy's text are rendered in groups that share
         // each text's parse (`units::render_unit`, `render_text_page`).
-        Kind::Compare { .. } | Kind::Policy { .. } | Kind::Version { .. } => String::new(),
+        Kind::Compare { .. } | Kind::Policy { .. } | Kind::Version { .. } => Vec::new(),
         Kind::NotFound => {
             let view = NotFoundPage {
                 policies: policy_cards(build, &page.locale),
@@ -191,10 +191,10 @@ pub fn render(build: &Build<'_>, page: &Page) -> Result<Vec<u8>, Diagnostic> {
                 .unwrap_or("Not found")
                 .to_string();
             let layout = layout(build, page, title, String::new())?;
-            render_view(build, page, layout, view)?
+            render_view(build, page, layout, view, 0)?
         }
     };
-    Ok(html.into_bytes())
+    Ok(html)
 }
 
 /// Renders a version page, or a policy page (its current version), with
@@ -209,26 +209,32 @@ pub fn render_text_page(
         Kind::Version { policy, version } => (policy, build.timelines[policy].get(version), false),
         _ => return Ok(Vec::new()),
     };
-    let html = match entry {
-        Some(entry) => render_policy_page(build, page, (policy, entry), is_current_page, body)?,
-        None => String::new(),
-    };
-    Ok(html.into_bytes())
+    match entry {
+        Some(entry) => render_policy_page(build, page, (policy, entry), is_current_page, body),
+        None => Ok(Vec::new()),
+    }
 }
 
-/// Renders a page's template with its layout and view.
+/// Renders a page's template with its layout and view; `text_bytes` is
+/// the length of the policy text or redline HTML the view carries.
 pub(super) fn render_view<P: serde::Serialize>(
     build: &Build<'_>,
     page: &Page,
     layout: Layout,
     view: P,
-) -> Result<String, Diagnostic> {
+    text_bytes: usize,
+) -> Result<Vec<u8>, Diagnostic> {
     let context = Context {
         lang: page.locale.clone(),
         layout,
         page: view,
     };
-    build.templates.render(page.kind.template(), context)
+    // What a page adds around its text: header, menus, history, footer.
+    const PAGE_CHROME_BYTES: usize = 16 * 1024;
+    let size_hint = text_bytes + PAGE_CHROME_BYTES;
+    build
+        .templates
+        .render_bytes(page.kind.template(), context, size_hint)
 }
 
 /// The layout of a page.
@@ -478,7 +484,7 @@ fn render_changes(
     build: &Build<'_>,
     page: &Page,
     policy: Option<usize>,
-) -> Result<String, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let locale = page.locale.as_str();
     let timelines: Vec<&Timeline<'_>> = match policy {
         Some(index) => vec![&build.timelines[index]],
@@ -528,7 +534,7 @@ fn render_changes(
         entries,
         feed_url,
     };
-    render_view(build, page, layout, view)
+    render_view(build, page, layout, view, 0)
 }
 
 fn render_policy_page(
@@ -537,10 +543,10 @@ fn render_policy_page(
     (policy, entry): (usize, Entry<'_>),
     is_current_page: bool,
     body: &Rendered,
-) -> Result<String, Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let view = policy_page(build, page, (policy, entry), is_current_page, body);
     let Some(view) = view else {
-        return Ok(String::new());
+        return Ok(Vec::new());
     };
     let description = build
         .shown(entry.version, &page.locale)
@@ -552,7 +558,7 @@ fn render_policy_page(
         title: view.policy.title.clone(),
         href: view.policy.feed_url.clone(),
     });
-    render_view(build, page, layout, view)
+    render_view(build, page, layout, view, body.html.len())
 }
 
 fn policy_page(
