@@ -7,7 +7,8 @@
 //! (`de_DE`, for month names). A key missing in a locale falls back to the
 //! default locale's file, which defines the set of keys.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
@@ -22,7 +23,13 @@ use crate::yaml::{self, Value};
 pub struct I18n {
     default_locale: String,
     locales: BTreeMap<String, Strings>,
+    /// Dates already formatted, per locale: a site shows the same few
+    /// version dates on thousands of pages (changelogs, feeds, the links
+    /// between comparisons), and localized formatting is slow.
+    formatted_dates: Arc<RwLock<FormattedDates>>,
 }
+
+type FormattedDates = HashMap<String, HashMap<NaiveDate, String>>;
 
 /// One locale's strings.
 #[derive(Debug, Clone, Default)]
@@ -77,6 +84,7 @@ impl I18n {
         let i18n = I18n {
             default_locale: config.default_locale.clone(),
             locales,
+            formatted_dates: Arc::default(),
         };
         diagnostics.extend(i18n.compare_keys(&sources));
         (i18n, diagnostics)
@@ -93,6 +101,7 @@ impl I18n {
                 .into_iter()
                 .map(|(l, map)| (l, Strings { map }))
                 .collect(),
+            formatted_dates: Arc::default(),
         }
     }
 
@@ -247,6 +256,22 @@ impl I18n {
 
     /// A date as readers of `locale` write it: "May 24, 2026", "24. Mai 2026".
     pub fn format_date(&self, locale: &str, date: NaiveDate) -> String {
+        if let Ok(formatted) = self.formatted_dates.read()
+            && let Some(text) = formatted.get(locale).and_then(|dates| dates.get(&date))
+        {
+            return text.clone();
+        }
+        let text = self.format_date_uncached(locale, date);
+        if let Ok(mut formatted) = self.formatted_dates.write() {
+            formatted
+                .entry(locale.to_string())
+                .or_default()
+                .insert(date, text.clone());
+        }
+        text
+    }
+
+    fn format_date_uncached(&self, locale: &str, date: NaiveDate) -> String {
         let format = self.get(locale, "date_format").unwrap_or("%Y-%m-%d");
         let chrono_locale = self
             .get(locale, "chrono_locale")
