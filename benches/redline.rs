@@ -2,7 +2,8 @@
 //!
 //! Deterministic synthetic policies (a small LCG, no `rand`):
 //! (a) 100k words with 1 % of the words edited: target < 50 ms per compare;
-//! (b) 50k words against an unrelated 50k words: target < 500 ms.
+//! (b) 50k words against an unrelated 50k words: target < 500 ms;
+//! (c) parsing alone, by script: Latin, Arabic and Japanese text (no target; MB/s).
 //! Parsing (both documents) and comparing are timed apart; medians of several runs.
 
 use std::hint::black_box;
@@ -165,13 +166,19 @@ fn bench(name: &str, old: &str, new: &str, runs: usize, target_ms: u128) {
 }
 
 fn main() {
-    // `cargo bench --bench redline -- a` (or `b`) runs one case.
-    let only: Option<String> = std::env::args().skip(1).find(|a| a == "a" || a == "b");
-    if only.as_deref() != Some("b") {
+    // `cargo bench --bench redline -- a` (or `b`, `c`) runs one case.
+    let only: Option<String> = std::env::args()
+        .skip(1)
+        .find(|a| matches!(a.as_str(), "a" | "b" | "c"));
+    let run = |case: &str| only.as_deref().is_none_or(|o| o == case);
+    if run("a") {
         case_a();
     }
-    if only.as_deref() != Some("a") {
+    if run("b") {
         case_b();
+    }
+    if run("c") {
+        case_c();
     }
 }
 
@@ -188,4 +195,94 @@ fn case_b() {
     let new = text(&policy(4, 50_000));
     println!("(b) {} vs {} bytes", old.len(), new.len());
     bench("(b) 50k words vs unrelated 50k", &old, &new, 5, 500);
+}
+
+/// (c) How fast a text is parsed and tokenized, by script: Latin words take an ASCII fast
+/// path, Arabic words (with some vowel marks) and Japanese (no spaces: a word per
+/// character, Katakana runs aside) the general one.
+fn case_c() {
+    const LATIN: &[&str] = &[
+        "data",
+        "privacy",
+        "consent",
+        "processing",
+        "service",
+        "account",
+        "user",
+        "lawful",
+        "request",
+        "shared",
+        "partner",
+        "retention",
+        "rights",
+        "the",
+        "of",
+        "and",
+        "to",
+    ];
+    const ARABIC: &[&str] = &[
+        "البيانات",
+        "الخصوصية",
+        "من",
+        "في",
+        "على",
+        "عن",
+        "مع",
+        "معالجة",
+        "الخدمة",
+        "حسابك",
+        "المستخدم",
+        "طلب",
+        "شريك",
+        "حقوقك",
+        "بَيانات",
+        "تُعالج",
+        "و",
+        "أو",
+    ];
+    const JAPANESE: &[&str] = &[
+        "データ",
+        "個人情報",
+        "の",
+        "を",
+        "は",
+        "が",
+        "に",
+        "利用",
+        "します",
+        "お客様",
+        "サービス",
+        "同意",
+        "処理",
+        "共有",
+        "、",
+        "。",
+        "権利",
+        "保存",
+    ];
+    for (script, words, space) in [
+        ("Latin", LATIN, " "),
+        ("Arabic", ARABIC, " "),
+        ("Japanese", JAPANESE, ""),
+    ] {
+        let mut rng = Lcg(7);
+        let mut text = String::new();
+        for i in 0..100_000 {
+            text.push_str(words[rng.below(words.len())]);
+            text.push_str(if i % 60 == 59 { "\n\n" } else { space });
+        }
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            black_box(Document::parse(black_box(&text)));
+            times.push(t.elapsed());
+        }
+        let t = median(times);
+        println!(
+            "(c) parse {script}: {:.1} MB in {:.1} ms, {:.0} MB/s; median of 5",
+            text.len() as f64 / 1e6,
+            t.as_secs_f64() * 1e3,
+            text.len() as f64 / 1e6 / t.as_secs_f64()
+        );
+    }
 }
