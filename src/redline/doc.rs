@@ -4,8 +4,8 @@
 //! styles are interned per document, so a token is a few words of plain data.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use unicode_normalization::UnicodeNormalization;
@@ -248,7 +248,7 @@ pub(crate) struct Block<'a> {
     /// Sorted case-folded keys of content tokens (lines for code/HTML), for Dice similarity:
     /// taken the first time a comparison looks at the block (only changed blocks are
     /// compared), see [`Document::bag`].
-    pub bag: OnceCell<Vec<u64>>,
+    pub bag: OnceLock<Vec<u64>>,
     /// Bit `i`: whitespace precedes token `i` of the block.
     pub ws_bits: Vec<u64>,
     /// First leaf of its list item (opens the `<li>`).
@@ -292,8 +292,8 @@ pub struct Document<'a> {
     pub(crate) images: Vec<Image>,
     /// Each block's HTML as the page shows it, written the first time a comparison shows
     /// the block unchanged, then reused by every view and every comparison the document is
-    /// in (a document is used by one thread at a time).
-    pub(crate) plain: Vec<OnceCell<PlainBlock>>,
+    /// in (comparisons of one document may run on several threads).
+    pub(crate) plain: Vec<OnceLock<PlainBlock>>,
 }
 
 /// The HTML of a block's words, marks and spaces, per cell, as the page shows them.
@@ -1526,7 +1526,7 @@ impl<'a> DocParser<'a> {
                 info,
                 fp,
                 fp_fmt,
-                bag: OnceCell::from(bag),
+                bag: OnceLock::from(bag),
                 ws_bits: Vec::new(),
                 item_start: std::mem::take(&mut self.item_fresh),
                 section: self.last_heading,
@@ -1748,7 +1748,7 @@ impl<'a> DocParser<'a> {
             info: String::new(),
             fp,
             fp_fmt,
-            bag: OnceCell::new(),
+            bag: OnceLock::new(),
             ws_bits,
             item_start: std::mem::take(&mut self.item_fresh),
             section: self.last_heading,
@@ -1794,7 +1794,7 @@ impl<'a> DocParser<'a> {
         self.close_leaf();
         self.end_raw();
         Document {
-            plain: self.blocks.iter().map(|_| OnceCell::new()).collect(),
+            plain: self.blocks.iter().map(|_| OnceLock::new()).collect(),
             toks: self.toks,
             blocks: self.blocks,
             containers: self.containers,

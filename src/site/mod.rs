@@ -262,11 +262,22 @@ impl<'a> Build<'a> {
     /// Renders every file of the site into `sink` (in parallel, in no
     /// particular order), and returns the index of the pages written.
     pub fn render_into(&self, sink: &dyn Sink) -> Result<PageIndex, Vec<Diagnostic>> {
-        use pages::Kind;
         let plan = pages::plan(self);
         let emitter = Emitter::new(sink);
-        // Pages that show a policy's text are rendered with its comparisons,
-        // by unit, sharing each text's parse (see `units`); the rest here.
+        // The site-wide files (feeds, notices, JSON, sitemap) are made on
+        // one thread while the pages take the others.
+        rayon::join(
+            || self.render_pages(&plan, &emitter),
+            || self.render_site_files(&plan, &emitter),
+        );
+        emitter.finish()
+    }
+
+    /// Every page of the plan: pages that show a policy's text are rendered
+    /// with its comparisons, by unit, sharing each text's parse (see
+    /// `units`); the rest one by one.
+    fn render_pages(&self, plan: &[pages::Page], emitter: &Emitter<'_>) {
+        use pages::Kind;
         plan.par_iter()
             .filter(|page| {
                 !matches!(
@@ -280,10 +291,15 @@ impl<'a> Build<'a> {
                     bytes,
                 }));
             });
-        units::units(self, &plan)
+        units::units(self, plan)
             .par_iter()
             .filter(|unit| self.renders_policy(unit.policy))
-            .for_each(|unit| units::render_unit(self, unit, &emitter));
+            .for_each(|unit| units::render_unit(self, unit, emitter));
+    }
+
+    /// The files of the whole site: feeds, notices, JSON, sitemap, robots,
+    /// redirects and the theme's assets.
+    fn render_site_files(&self, plan: &[pages::Page], emitter: &Emitter<'_>) {
         for file in feeds::feeds(self) {
             emitter.emit(Ok(file));
         }
@@ -294,13 +310,12 @@ impl<'a> Build<'a> {
         for file in json::json_files(self) {
             emitter.emit(Ok(file));
         }
-        emitter.emit(Ok(sitemap::sitemap(self, &plan)));
+        emitter.emit(Ok(sitemap::sitemap(self, plan)));
         emitter.emit(Ok(sitemap::robots(self)));
         emitter.emit(Ok(redirects::netlify_redirects(self)));
         for file in &self.assets {
             emitter.emit(Ok(file.clone()));
         }
-        emitter.finish()
     }
 }
 

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::Event;
+use rayon::prelude::*;
 
 use super::pages::{self, Kind, Page};
 use super::{Build, Emitter, OutputFile, compare};
@@ -96,8 +97,11 @@ pub(super) struct Compared<'a> {
 }
 
 /// Renders a unit: each text parsed once, its pages rendered from the
-/// parse, then its comparisons. `check` renders each unit's first pair
-/// and only lists the others (see `Options::sample_compare_pages`).
+/// parse, then its comparisons. Texts, then comparisons, render in
+/// parallel: a policy with a long history in one language is one unit, and
+/// would otherwise keep one core busy and the others idle. `check` renders
+/// each unit's first pair and only lists the others (see
+/// `Options::sample_compare_pages`).
 pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<'_>) {
     let timeline = &build.timelines[unit.policy];
     let rendered = match build.options.sample_compare_pages {
@@ -120,54 +124,25 @@ pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<
             pages_of.entry(version.id).or_default().push(page);
         }
     }
-    let mut texts: BTreeMap<VersionId, Compared<'a>> = BTreeMap::new();
-    for entry in &timeline.entries {
-        let id = entry.version.id;
-        let pages = pages_of.remove(&id).unwrap_or_default();
-        let Some(text) = entry.version.text(&unit.language) else {
-            continue;
-        };
-        if pages.is_empty() && !compared.contains(&id) {
-            continue;
-        }
-        // One parse: the lints read the raw events, pages and redlines the
-        // safe ones.
-        let raw = markdown::raw_events(text.body());
-        build.keep_lint_scan(text, crate::lint::scan_events(text, &raw));
-        let events: Vec<(Event<'a>, Range<usize>)> = markdown::safe_events_from(&raw);
-        drop(raw);
-        // A body is rendered once per page locale (its links keep the
-        // reader's language): the policy page shares its current version's.
-        let mut bodies: BTreeMap<&str, Rendered> = BTreeMap::new();
-        for page in pages {
-            let body = bodies
-                .entry(page.locale.as_str())
-                .or_insert_with(|| build.body(&events, &page.locale));
-            emitter.emit(
-                pages::render_text_page(build, page, body).map(|bytes| OutputFile {
-                    path: super::urls::output_path(&page.url),
-                    bytes,
-                }),
-            );
-        }
-        if compared.contains(&id) {
-            // Heading and footnote ids are the same in every locale.
-            let anchors = match bodies.into_values().next() {
-                Some(body) => body.anchors,
-                None => build.body(&events, &unit.language).anchors,
-            };
-            let document = Document::from_events(&events);
-            texts.insert(id, Compared { document, anchors });
-        }
-    }
+    let texts: BTreeMap<VersionId, Compared<'a>> = timeline
+        .entries
+        .par_iter()
+        .filter_map(|entry| {
+            let id = entry.version.id;
+            let text = entry.version.text(&unit.language)?;
+            let pages = pages_of.get(&id).map_or(&[][..], Vec::as_slice);
+            let compared = render_text(build, text, pages, compared.contains(&id), emitter)?;
+            Some((id, compared))
+        })
+        .collect();
     // The redline's words (legend, notes) in the unit's language, once.
     let labels = compare::labels(&build.i18n, &unit.language);
-    for ((old, new), locales) in pairs {
+    pairs.par_iter().for_each(|((old, new), locales)| {
         let (Some(o), Some(n)) = (timeline.get(*old), timeline.get(*new)) else {
-            continue;
+            return;
         };
         let (Some(old_text), Some(new_text)) = (texts.get(old), texts.get(new)) else {
-            continue;
+            return;
         };
         compare::render_pair(
             build,
@@ -177,12 +152,49 @@ pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<
             locales,
             emitter,
         );
-        // Texts no later pair needs are dropped as the unit moves on.
-        let still_needed = |id: VersionId| {
-            pairs
-                .iter()
-                .any(|((a, b), _)| (*a, *b) > (*old, *new) && (*a == id || *b == id))
-        };
-        texts.retain(|id, _| still_needed(*id));
+    });
+}
+
+/// Parses one text of a unit, renders the pages that show it, and returns
+/// what its comparisons need when it is `compared`.
+fn render_text<'a>(
+    build: &Build<'a>,
+    text: &'a crate::model::Text,
+    pages: &[&Page],
+    compared: bool,
+    emitter: &Emitter<'_>,
+) -> Option<Compared<'a>> {
+    if pages.is_empty() && !compared {
+        return None;
     }
+    // One parse: the lints read the raw events, pages and redlines the
+    // safe ones.
+    let raw = markdown::raw_events(text.body());
+    build.keep_lint_scan(text, crate::lint::scan_events(text, &raw));
+    let events: Vec<(Event<'a>, Range<usize>)> = markdown::safe_events_from(&raw);
+    drop(raw);
+    // A body is rendered once per page locale (its links keep the
+    // reader's language): the policy page shares its current version's.
+    let mut bodies: BTreeMap<&str, Rendered> = BTreeMap::new();
+    for page in pages {
+        let body = bodies
+            .entry(page.locale.as_str())
+            .or_insert_with(|| build.body(&events, &page.locale));
+        emitter.emit(
+            pages::render_text_page(build, page, body).map(|bytes| OutputFile {
+                path: super::urls::output_path(&page.url),
+                bytes,
+            }),
+        );
+    }
+    if !compared {
+        return None;
+    }
+    // Heading and footnote ids are the same in every locale.
+    let anchors = match bodies.into_values().next() {
+        Some(body) => body.anchors,
+        None => build.body(&events, &text.locale).anchors,
+    };
+    let document = Document::from_events(&events);
+    Some(Compared { document, anchors })
 }
