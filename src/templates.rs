@@ -200,19 +200,7 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
                     format!("the interface string `{key}` is not in the theme's i18n files"),
                 )
             })?;
-            let mut args = Vec::new();
-            for name in kwargs.args() {
-                let value: Value = kwargs.get(name)?;
-                let text = match value.as_str() {
-                    Some(text) if value.is_safe() || !html => Cow::Borrowed(text),
-                    Some(text) => Cow::Owned(escape_html(text)),
-                    None if html && !value.is_safe() => Cow::Owned(escape_html(&value.to_string())),
-                    None => Cow::Owned(value.to_string()),
-                };
-                args.push((name, text.into_owned()));
-            }
-            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let filled = fill(&template, &args);
+            let filled = fill_kwargs(&template, &kwargs, html)?;
             Ok(match html {
                 true => Value::from_safe_string(filled),
                 false => Value::from(filled),
@@ -237,6 +225,24 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
             Ok(time.0)
         },
     );
+}
+
+/// A string's placeholders filled from `t()`'s named arguments, escaped
+/// for HTML unless already safe (or the template is plain text).
+fn fill_kwargs(template: &str, kwargs: &Kwargs, html: bool) -> Result<String, Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let text = match value.as_str() {
+            Some(text) if value.is_safe() || !html => text.to_string(),
+            Some(text) => escape_html(text),
+            None if html && !value.is_safe() => escape_html(&value.to_string()),
+            None => value.to_string(),
+        };
+        args.push((name, text));
+    }
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Ok(fill(template, &args))
 }
 
 fn escaped_if(text: &str, html: bool) -> Cow<'_, str> {
@@ -288,9 +294,9 @@ impl EscapedStrings {
 /// A date as a `time` element (safe HTML) and as text.
 type FormattedDate = (Value, String);
 
-/// Dates formatted per locale, remembered as the `time` element and the
-/// text, by the ISO date the view gives: a site shows the same few
-/// version dates on thousands of pages, and localized formatting is slow.
+/// Dates as the `time` element and as text, per locale, remembered by the
+/// ISO date the view gives: a site shows the same few version dates on
+/// thousands of pages, so each is parsed and wrapped once.
 struct DateMemo {
     i18n: Arc<I18n>,
     formatted: RwLock<HashMap<String, HashMap<String, FormattedDate>>>,
