@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
-use minijinja::value::Kwargs;
+use minijinja::value::{Kwargs, Object, ObjectRepr};
 use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
 };
@@ -143,10 +143,42 @@ fn template_diagnostic(error: &Error, source: Option<&SourceFile>, code: Code) -
     })
 }
 
+/// HTML we made (a policy text, a redline view), handed to a template
+/// without copying it into a string value: a compare page carries 50 KB
+/// of it. It prints as it is, like a safe string; string filters see its
+/// text.
+#[derive(Debug)]
+pub struct Html(pub String);
+
+impl Html {
+    pub fn value(html: String) -> Value {
+        Value::from_object(Html(html))
+    }
+}
+
+impl Object for Html {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        !self.0.is_empty()
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Prints a value into a template. HTML escaping as minijinja's default,
 /// minus `/`: URLs stay readable in the output (`/de/privacy/`, not
 /// `&#x2f;de&#x2f;privacy&#x2f;`), which escaping `/` does not make safer.
 fn format_value(out: &mut Output, state: &State, value: &Value) -> Result<(), Error> {
+    if let Some(html) = value.downcast_object_ref::<Html>() {
+        return out
+            .write_str(&html.0)
+            .map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()));
+    }
     let html = matches!(state.auto_escape(), AutoEscape::Html);
     match value.as_str() {
         Some(text) if html && !value.is_safe() => {
@@ -345,4 +377,26 @@ fn page_locale(state: &State) -> Result<Value, Error> {
         .lookup("lang")
         .filter(|v| v.as_str().is_some())
         .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the view has no `lang`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_html_prints_as_it_is_and_filters_see_its_text() {
+        let mut env = Environment::new();
+        env.set_formatter(format_value);
+        env.add_template(
+            "page.html",
+            "{{ h }}|{{ h|replace('b>', 'i>') }}|{% if e %}full{% else %}empty{% endif %}",
+        )
+        .unwrap();
+        let view = minijinja::context! {
+            h => Html::value("<b>1 & 2</b>".to_string()),
+            e => Html::value(String::new()),
+        };
+        let out = env.get_template("page.html").unwrap().render(view).unwrap();
+        assert_eq!(out, "<b>1 & 2</b>|&lt;i&gt;1 &amp; 2&lt;/i&gt;|empty");
+    }
 }

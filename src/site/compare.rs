@@ -20,6 +20,7 @@ use crate::i18n::I18n;
 use crate::markdown::{self, LinkContext};
 use crate::model::{Entry, Status, Timeline, Version, VersionId};
 use crate::redline::{self, Document, Labels, Redline, RedlineConfig};
+use crate::templates::Html;
 
 /// The pairs of versions of a policy that have a compare page: every
 /// consecutive pair, every version against the current one, and the
@@ -287,12 +288,8 @@ fn render_page(
             sections_changed: summary.sections_changed,
             changes: change_list(summary),
         },
-        inline_html: Value::from_safe_string(page_hrefs(&redline.inline_html, links, &targets)),
-        side_by_side_html: Value::from_safe_string(page_hrefs(
-            &redline.side_by_side_html,
-            links,
-            &targets,
-        )),
+        inline_html: Html::value(page_hrefs(&redline.inline_html, links, &targets)),
+        side_by_side_html: Html::value(page_hrefs(&redline.side_by_side_html, links, &targets)),
         text_lang: language.to_string(),
         text_dir: build.i18n.dir(language),
         fallback: (language != locale).then(|| build.i18n.language_name_in(locale, language)),

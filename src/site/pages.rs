@@ -611,7 +611,7 @@ fn policy_page(
             .collect(),
     };
     let text = TextView {
-        html: minijinja::Value::from_safe_string(rendered.html.clone()),
+        html: crate::templates::Html::value(rendered.html.clone()),
         toc: rendered.toc.clone(),
         lang: shown.text.locale.clone(),
         dir: build.i18n.dir(&shown.text.locale),
