@@ -689,13 +689,27 @@ struct TableState {
     column: usize,
     /// The header text of each column, as read so far.
     labels: Vec<String>,
+    /// Each column's `<td>` with its label, made once the header is read
+    /// (the same on every row).
+    cell_tags: Vec<String>,
 }
 
 impl TableState {
     fn start(&mut self, aligns: &[Alignment]) -> Event<'static> {
         self.aligns = aligns.to_vec();
         self.labels.clear();
+        self.cell_tags.clear();
         Event::Html("<div class=\"table-scroll\"><table>\n".into())
+    }
+
+    /// ` class="align-…"` of a column, or nothing.
+    fn class(&self, column: usize) -> &'static str {
+        match self.aligns.get(column) {
+            Some(Alignment::Left) => " class=\"align-start\"",
+            Some(Alignment::Center) => " class=\"align-center\"",
+            Some(Alignment::Right) => " class=\"align-end\"",
+            _ => "",
+        }
     }
 
     fn head(&mut self) -> Event<'static> {
@@ -706,6 +720,15 @@ impl TableState {
 
     fn end_head(&mut self) -> Event<'static> {
         self.in_head = false;
+        self.cell_tags = (0..self.labels.len())
+            .map(|column| {
+                let class = self.class(column);
+                match self.labels[column].trim() {
+                    "" => format!("<td{class}>"),
+                    label => format!("<td{class} data-label=\"{}\">", escape_html(label)),
+                }
+            })
+            .collect();
         Event::Html("</tr></thead>\n<tbody>\n".into())
     }
 
@@ -724,23 +747,15 @@ impl TableState {
     }
 
     fn cell(&mut self) -> Event<'static> {
-        let class = match self.aligns.get(self.column) {
-            Some(Alignment::Left) => " class=\"align-start\"",
-            Some(Alignment::Center) => " class=\"align-center\"",
-            Some(Alignment::Right) => " class=\"align-end\"",
-            _ => "",
-        };
         let column = self.column;
         self.column += 1;
         if self.in_head {
             self.labels.push(String::new());
-            return Event::Html(format!("<th scope=\"col\"{class}>").into());
+            return Event::Html(format!("<th scope=\"col\"{}>", self.class(column)).into());
         }
-        match self.labels.get(column).map(|l| l.trim()) {
-            Some(label) if !label.is_empty() => {
-                Event::Html(format!("<td{class} data-label=\"{}\">", escape_html(label)).into())
-            }
-            _ => Event::Html(format!("<td{class}>").into()),
+        match self.cell_tags.get(column) {
+            Some(tag) => Event::Html(tag.clone().into()),
+            None => Event::Html(format!("<td{}>", self.class(column)).into()),
         }
     }
 
