@@ -239,22 +239,20 @@ fn register_i18n(env: &mut Environment<'static>, i18n: Arc<I18n>) {
             })
         },
     );
-    let dates = Arc::new(DateMemo::new(Arc::clone(&i18n)));
-    let date_memo = Arc::clone(&dates);
+    let dates = Arc::clone(&i18n);
     env.add_filter(
         "date",
         move |state: &State, value: &str| -> Result<String, Error> {
             let lang = page_locale(state)?;
-            let time = date_memo.time(lang.as_str().unwrap_or_default(), value)?;
-            Ok(time.1)
+            Ok(dates.format_date(lang.as_str().unwrap_or_default(), parse_iso(value)?))
         },
     );
+    let times = TimeElements::new(i18n);
     env.add_filter(
         "time",
         move |state: &State, value: &str| -> Result<Value, Error> {
             let lang = page_locale(state)?;
-            let time = dates.time(lang.as_str().unwrap_or_default(), value)?;
-            Ok(time.0)
+            times.get(lang.as_str().unwrap_or_default(), value)
         },
     );
 }
@@ -323,47 +321,43 @@ impl EscapedStrings {
     }
 }
 
-/// A date as a `time` element (safe HTML) and as text.
-type FormattedDate = (Value, String);
-
-/// Dates as the `time` element and as text, per locale, remembered by the
-/// ISO date the view gives: a site shows the same few version dates on
-/// thousands of pages, so each is parsed and wrapped once.
-struct DateMemo {
+/// Dates as `<time>` elements, per locale, remembered by the ISO date the
+/// view gives: a site shows the same few version dates on thousands of
+/// pages, so each is parsed and wrapped once (the text itself is
+/// remembered by `I18n::format_date`).
+struct TimeElements {
     i18n: Arc<I18n>,
-    formatted: RwLock<HashMap<String, HashMap<String, FormattedDate>>>,
+    made: RwLock<HashMap<String, HashMap<String, Value>>>,
 }
 
-impl DateMemo {
-    fn new(i18n: Arc<I18n>) -> DateMemo {
-        DateMemo {
+impl TimeElements {
+    fn new(i18n: Arc<I18n>) -> TimeElements {
+        TimeElements {
             i18n,
-            formatted: RwLock::new(HashMap::new()),
+            made: RwLock::new(HashMap::new()),
         }
     }
 
-    /// `<time datetime="2026-05-24">May 24, 2026</time>` (safe HTML) and
-    /// `May 24, 2026`, for `2026-05-24`.
-    fn time(&self, locale: &str, iso: &str) -> Result<FormattedDate, Error> {
-        if let Ok(memo) = self.formatted.read()
-            && let Some(time) = memo.get(locale).and_then(|dates| dates.get(iso))
+    /// `<time datetime="2026-05-24">May 24, 2026</time>` (safe HTML) for
+    /// `2026-05-24`.
+    fn get(&self, locale: &str, iso: &str) -> Result<Value, Error> {
+        if let Ok(made) = self.made.read()
+            && let Some(element) = made.get(locale).and_then(|dates| dates.get(iso))
         {
-            return Ok(time.clone());
+            return Ok(element.clone());
         }
         let date = parse_iso(iso)?;
-        let text = self.i18n.format_date(locale, date);
         let element = Value::from_safe_string(format!(
             "<time datetime=\"{}\">{}</time>",
             crate::model::IsoDate(date),
-            escape_html(&text)
+            escape_html(&self.i18n.format_date(locale, date))
         ));
-        let time = (element, text);
-        if let Ok(mut memo) = self.formatted.write() {
-            memo.entry(locale.to_string())
+        if let Ok(mut made) = self.made.write() {
+            made.entry(locale.to_string())
                 .or_default()
-                .insert(iso.to_string(), time.clone());
+                .insert(iso.to_string(), element.clone());
         }
-        Ok(time)
+        Ok(element)
     }
 }
 

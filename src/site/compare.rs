@@ -128,10 +128,11 @@ pub(super) fn render_pair(
     build: &Build<'_>,
     unit: &super::units::Unit,
     labels: &Labels,
-    [(old, old_text), (new, new_text)]: [(Entry<'_>, &Compared<'_>); 2],
+    sides: [(Entry<'_>, &Compared<'_>); 2],
     locales: &[String],
     emitter: &super::Emitter<'_>,
 ) {
+    let [(old, old_text), (new, new_text)] = sides;
     let (policy, language) = (unit.policy, unit.language.as_str());
     let timeline = &build.timelines[policy];
     let redline = redline::compare(
@@ -140,7 +141,6 @@ pub(super) fn render_pair(
         &RedlineConfig::default(),
         labels,
     );
-    let sides = [(old, old_text), (new, new_text)];
     for locale in locales {
         let page = Page {
             kind: Kind::Compare {

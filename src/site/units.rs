@@ -1,5 +1,6 @@
 //! Units of work: a policy's texts in one language. Each text is parsed
-//! once (`markdown::safe_events`) and the parse is shared by the pages that
+//! once (`markdown::raw_events`, which the lints read, made safe by
+//! `markdown::safe_events_from`) and the parse is shared by the pages that
 //! show it (its version page, the policy page for the current version, in
 //! every locale that falls back to it) and by its redlines, which are then
 //! computed once per pair for every locale that shows them. Units render

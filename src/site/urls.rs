@@ -23,10 +23,15 @@ impl Urls {
 
     /// `""` for the default locale, `"/de"` for others.
     pub fn prefix(&self, locale: &str) -> String {
-        if locale == self.default_locale {
-            String::new()
-        } else {
-            format!("/{locale}")
+        let mut prefix = String::new();
+        self.push_prefix(&mut prefix, locale);
+        prefix
+    }
+
+    fn push_prefix(&self, url: &mut String, locale: &str) {
+        if locale != self.default_locale {
+            url.push('/');
+            url.push_str(locale);
         }
     }
 
@@ -40,10 +45,7 @@ impl Urls {
     /// built in one buffer rather than formatted from formatted parts.
     fn policy_url(&self, locale: &str, slug: &str, more: usize) -> String {
         let mut url = String::with_capacity(locale.len() + slug.len() + 3 + more);
-        if locale != self.default_locale {
-            url.push('/');
-            url.push_str(locale);
-        }
+        self.push_prefix(&mut url, locale);
         url.push('/');
         url.push_str(slug);
         url.push('/');
