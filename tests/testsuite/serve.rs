@@ -197,14 +197,12 @@ fn an_edit_shows_up_in_the_served_page() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("We collect your email address"));
     assert!(page.body.contains("<script src=\"/__legalsite/reload.js\""));
-    let source = std::fs::read_to_string(site.root().join(PRIVACY_EN)).unwrap();
-    site.write(
-        PRIVACY_EN,
+    site.edit(PRIVACY_EN, |source| {
         source.replace(
             "We collect your email address",
             "We collect only your email address",
-        ),
-    );
+        )
+    });
     server.wait_for_page("the edit", "/privacy/", |page| {
         page.body.contains("We collect only your email address")
     });
@@ -403,11 +401,9 @@ fn served_files_are_identical_to_a_full_build() {
     server.wait_for_page("the overlay", "/privacy/", |page| {
         page.body.contains("legalsite-overlay")
     });
-    let terms = std::fs::read_to_string(site.root().join(TERMS_EN)).unwrap();
-    site.write(
-        TERMS_EN,
-        format!("{}\nAn added sentence.\n", terms.trim_end()),
-    );
+    site.edit(TERMS_EN, |terms| {
+        format!("{}\nAn added sentence.\n", terms.trim_end())
+    });
     site.write(PRIVACY_EN, &edited);
     server.wait_for_page("the fix", "/privacy/", |page| {
         !page.body.contains("legalsite-overlay")

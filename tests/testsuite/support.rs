@@ -51,6 +51,12 @@ impl TestSite {
         self
     }
 
+    /// Rewrites a file of the site (relative to the root) from its text.
+    pub fn edit(&self, path: &str, change: impl FnOnce(&str) -> String) -> &TestSite {
+        let text = fs::read_to_string(self.root().join(path)).unwrap();
+        self.write(path, change(&text))
+    }
+
     pub fn remove(&self, path: &str) -> &TestSite {
         let path = self.root().join(path);
         if path.is_dir() {
