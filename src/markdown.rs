@@ -568,29 +568,29 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
 
 /// The words of a text as `split_whitespace` counts them. Every body
 /// passes through here, and asking of each character whether it is a
-/// space took as long as the rest of the rendering, so runs of 8 ASCII
-/// bytes are looked at together.
+/// space took as long as the rest of the rendering, so 8 bytes are looked
+/// at together; only a chunk holding the first byte of a space beyond
+/// ASCII goes a character at a time.
 fn count_words(text: &str) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let mut words = 0;
     let mut after_space = true;
     let mut i = 0;
     while i < bytes.len() {
-        let chunk = bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok());
-        let Some(chunk) = chunk.map(u64::from_le_bytes).filter(|x| x & HIGH == 0) else {
+        let chunk = match bytes.get(i..i + 8) {
+            Some(eight) => eight.try_into().map_or(0, u64::from_le_bytes),
+            None => {
+                // The last bytes padded with spaces, which start no word.
+                let mut tail = [b' '; 8];
+                tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+                u64::from_le_bytes(tail)
+            }
+        };
+        if may_hold_unicode_space(chunk) {
             i = count_word_at(text, i, &mut after_space, &mut words);
             continue;
-        };
-        // Per byte, the high bit: a space (0x20, or 0x09..=0x0D).
-        let not_20 = chunk ^ (0x20 * LOW);
-        let is_20 = !(((not_20 & !HIGH) + !HIGH) | not_20 | !HIGH);
-        let from_09 = chunk + (0x80 - 0x09) * LOW;
-        let from_0e = chunk + (0x80 - 0x0E) * LOW;
-        let space = (is_20 | (from_09 & !from_0e)) & HIGH;
+        }
+        let space = ascii_spaces(chunk);
         // A word starts at a byte that is not a space after one that is.
         let before = (space << 8) | u64::from(after_space) << 7;
         // One bit per byte: their sum gathers in the top byte.
@@ -600,6 +600,40 @@ fn count_words(text: &str) -> usize {
         i += 8;
     }
     words
+}
+
+const LOW: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `chunk` that equals `b`.
+fn bytes_equal(chunk: u64, b: u8) -> u64 {
+    let x = chunk ^ (u64::from(b) * LOW);
+    !(((x & !HIGH) + !HIGH) | x | !HIGH)
+}
+
+/// The high bit of each byte that is an ASCII space (0x20, 0x09..=0x0D).
+fn ascii_spaces(chunk: u64) -> u64 {
+    // Bytes of 0x80 and up drop their high bit, so the sums cannot carry,
+    // and are left out by `!chunk`.
+    let low = chunk & !HIGH;
+    let from_09 = low + (0x80 - 0x09) * LOW;
+    let from_0e = low + (0x80 - 0x0E) * LOW;
+    (bytes_equal(chunk, b' ') | (from_09 & !from_0e & !chunk)) & HIGH
+}
+
+/// Whether `chunk` may hold the first byte of a space beyond ASCII:
+/// U+0085 and U+00A0 start with 0xC2, U+1680 with 0xE1, U+2000..U+205F
+/// with 0xE2, U+3000 with 0xE3 0x80 (most kana and Japanese punctuation
+/// start with 0xE3 too, so the next byte is looked at; a last byte 0xE3
+/// counts).
+fn may_hold_unicode_space(chunk: u64) -> bool {
+    if chunk & HIGH == 0 {
+        return false;
+    }
+    let e3 = bytes_equal(chunk, 0xE3);
+    let next_80 = (bytes_equal(chunk, 0x80) >> 8) | (1 << 63);
+    bytes_equal(chunk, 0xC2) | bytes_equal(chunk, 0xE1) | bytes_equal(chunk, 0xE2) | (e3 & next_80)
+        != 0
 }
 
 /// [`count_words`] for the character at byte `i`: the byte after it.
@@ -783,6 +817,15 @@ mod tests {
         #[test]
         fn ascii_words_are_counted_eight_bytes_at_a_time(
             text in "[a-z !\t\n\r\u{b}\u{c}\u{8}\u{e}\u{1f}]{0,80}"
+        ) {
+            prop_assert_eq!(count_words(&text), text.split_whitespace().count());
+        }
+
+        // Bytes whose low seven bits look like a space (0x89, 0xA0: U+0409,
+        // U+00E0, U+2009...), kana and CJK punctuation around U+3000, Arabic.
+        #[test]
+        fn words_beyond_ascii_are_counted_as_split_whitespace_counts_them(
+            text in "[a-z \t\n\u{85}\u{a0}\u{e0}\u{409}\u{589}\u{627}\u{1680}\u{2009}\u{2019}\u{205f}\u{3000}\u{3001}\u{3002}\u{3042}\u{30a2}\u{4e00}]{0,40}"
         ) {
             prop_assert_eq!(count_words(&text), text.split_whitespace().count());
         }
