@@ -310,7 +310,9 @@ impl<'a> Build<'a> {
         for file in json::json_files(self) {
             emitter.emit(Ok(file));
         }
-        emitter.emit(Ok(sitemap::sitemap(self, plan)));
+        for file in sitemap::sitemap(self, plan) {
+            emitter.emit(Ok(file));
+        }
         emitter.emit(Ok(sitemap::robots(self)));
         emitter.emit(Ok(redirects::netlify_redirects(self)));
         for file in &self.assets {

@@ -1,48 +1,117 @@
 //! `sitemap.xml` (with hreflang alternates) and `robots.txt`.
 
-use std::fmt::Write;
-
 use super::pages::{Page, alternates};
 use super::{Build, OutputFile};
-use crate::markdown::escape_html;
+use crate::markdown::push_escaped;
+
+/// What one sitemap file may hold (sitemaps.org): 50,000 URLs and 50 MiB
+/// uncompressed. Search engines ignore a larger file entirely, and a large
+/// portal reaches the size first: each URL carries a link per language
+/// (~1 KB with ten languages; 42 MB for 40 policies x 25 versions x 10
+/// languages).
+const LIMITS: Limits = Limits {
+    urls: 50_000,
+    bytes: 52_428_800,
+};
+
+#[derive(Clone, Copy)]
+struct Limits {
+    urls: usize,
+    bytes: usize,
+}
+
+const URLSET_OPEN: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_CLOSE: &str = "</urlset>\n";
 
 /// Every indexable page with its real translations as `xhtml:link`
 /// alternates. Fallback pages are not listed as translations, and are
 /// left out: their canonical is the prevailing page.
-pub fn sitemap(build: &Build<'_>, plan: &[Page]) -> OutputFile {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
-    for page in plan {
-        if !page.kind.in_sitemap() || !super::pages::translated(build, page.kind, &page.locale) {
-            continue;
+///
+/// One `sitemap.xml` while the pages fit in one file; beyond that,
+/// `sitemap-1.xml`, `sitemap-2.xml`... and `sitemap.xml` is their index,
+/// so robots.txt names the same file either way.
+pub fn sitemap(build: &Build<'_>, plan: &[Page]) -> Vec<OutputFile> {
+    let entries = plan
+        .iter()
+        .filter(|page| page.kind.in_sitemap())
+        .filter(|page| super::pages::translated(build, page.kind, &page.locale))
+        .filter(|page| !is_draft(build, page))
+        .map(|page| url_entry(build, page));
+    split(entries, LIMITS, |name| {
+        build.urls.absolute(&format!("/{name}"))
+    })
+}
+
+/// One `<url>` element.
+fn url_entry(build: &Build<'_>, page: &Page) -> String {
+    let mut xml = String::with_capacity(1024);
+    xml.push_str("  <url>\n    <loc>");
+    push_escaped(&mut xml, &build.urls.absolute(&page.url));
+    xml.push_str("</loc>\n");
+    let alternates = alternates(build, page.kind);
+    if alternates.len() > 1 {
+        for alternate in alternates {
+            xml.push_str("    <xhtml:link rel=\"alternate\" hreflang=\"");
+            push_escaped(&mut xml, &alternate.hreflang);
+            xml.push_str("\" href=\"");
+            push_escaped(&mut xml, &alternate.href);
+            xml.push_str("\"/>\n");
         }
-        if is_draft(build, page) {
-            continue;
+    }
+    xml.push_str("  </url>\n");
+    xml
+}
+
+/// The `<url>` entries as sitemap files within `limits`; `absolute` gives
+/// a file's URL for the index.
+fn split(
+    entries: impl Iterator<Item = String>,
+    limits: Limits,
+    absolute: impl Fn(&str) -> String,
+) -> Vec<OutputFile> {
+    let room = limits.bytes - URLSET_OPEN.len() - URLSET_CLOSE.len();
+    let mut files: Vec<(String, usize)> = vec![(String::from(URLSET_OPEN), 0)];
+    for entry in entries {
+        let full = files.last().is_some_and(|(xml, urls)| {
+            *urls > 0
+                && (*urls == limits.urls || xml.len() - URLSET_OPEN.len() + entry.len() > room)
+        });
+        if full {
+            files.push((String::from(URLSET_OPEN), 0));
         }
-        let _ = writeln!(
-            xml,
-            "  <url>\n    <loc>{}</loc>",
-            escape_html(&build.urls.absolute(&page.url))
-        );
-        let alternates = alternates(build, page.kind);
-        if alternates.len() > 1 {
-            for alternate in alternates {
-                let _ = writeln!(
-                    xml,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    escape_html(&alternate.hreflang),
-                    escape_html(&alternate.href)
-                );
+        if let Some((xml, urls)) = files.last_mut() {
+            xml.push_str(&entry);
+            *urls += 1;
+        }
+    }
+    let mut files: Vec<OutputFile> = files
+        .into_iter()
+        .map(|(mut xml, _)| {
+            xml.push_str(URLSET_CLOSE);
+            OutputFile {
+                path: "sitemap.xml".to_string(),
+                bytes: xml.into_bytes(),
             }
-        }
-        xml.push_str("  </url>\n");
+        })
+        .collect();
+    if files.len() == 1 {
+        return files;
     }
-    xml.push_str("</urlset>\n");
-    OutputFile {
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (number, file) in files.iter_mut().enumerate() {
+        file.path = format!("sitemap-{}.xml", number + 1);
+        index.push_str("  <sitemap>\n    <loc>");
+        push_escaped(&mut index, &absolute(&file.path));
+        index.push_str("</loc>\n  </sitemap>\n");
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile {
         path: "sitemap.xml".to_string(),
-        bytes: xml.into_bytes(),
-    }
+        bytes: index.into_bytes(),
+    });
+    files
 }
 
 fn is_draft(build: &Build<'_>, page: &Page) -> bool {
@@ -68,5 +137,76 @@ pub fn robots(build: &Build<'_>) -> OutputFile {
     OutputFile {
         path: "robots.txt".to_string(),
         bytes: text.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> impl Iterator<Item = String> {
+        (1..=n).map(|i| format!("  <url>\n    <loc>https://example.test/p{i}/</loc>\n  </url>\n"))
+    }
+
+    fn absolute(name: &str) -> String {
+        format!("https://example.test/{name}")
+    }
+
+    fn text(file: &OutputFile) -> &str {
+        std::str::from_utf8(&file.bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn pages_that_fit_make_one_sitemap() {
+        let files = split(entries(3), LIMITS, absolute);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "sitemap.xml");
+        assert!(text(&files[0]).starts_with(URLSET_OPEN));
+        assert_eq!(text(&files[0]).matches("<url>").count(), 3);
+    }
+
+    #[test]
+    fn more_urls_than_a_file_may_hold_make_an_index() {
+        let limits = Limits {
+            urls: 2,
+            bytes: LIMITS.bytes,
+        };
+        let files = split(entries(5), limits, absolute);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = files[..3]
+            .iter()
+            .map(|f| text(f).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [2, 2, 1]);
+        let index = text(&files[3]);
+        assert!(index.contains("<sitemapindex"));
+        assert!(index.contains("<loc>https://example.test/sitemap-3.xml</loc>"));
+        assert!(!index.contains("<url>"));
+        // Every page is listed once, in order.
+        let all: String = files[..3].iter().map(text).collect();
+        let order: Vec<usize> = (1..=5)
+            .filter_map(|i| all.find(&format!("/p{i}/")))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]) && order.len() == 5);
+    }
+
+    #[test]
+    fn no_file_passes_the_byte_limit() {
+        let entry = entries(1).next().unwrap_or_default().len();
+        let bytes = URLSET_OPEN.len() + URLSET_CLOSE.len() + 3 * entry;
+        let limits = Limits { urls: 100, bytes };
+        let files = split(entries(7), limits, absolute);
+        assert_eq!(files.len(), 4, "3 + 3 + 1 pages and the index");
+        assert!(files[..3].iter().all(|f| f.bytes.len() <= bytes));
+        assert_eq!(text(&files[0]).matches("<url>").count(), 3);
     }
 }
