@@ -136,7 +136,10 @@ impl Urls {
 
     /// The absolute form of a root-relative URL.
     pub fn absolute(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+        let mut url = String::with_capacity(self.base_url.len() + path.len());
+        url.push_str(&self.base_url);
+        url.push_str(path);
+        url
     }
 
     pub fn base_url(&self) -> &str {
