@@ -218,52 +218,59 @@ impl<'d, 'a> Renderer<'d, 'a> {
         }
         // A moved group is one change, recorded at its first block.
         let follows_move = matches!(item, Item::MovedTo { first: false, .. });
-        let (blocks, rows, kind) = match item {
+        // Most items are one block in one row: those are passed as they are
+        // (an item is ~100,000 times per 1,000 comparisons).
+        const BOTH: &[(Option<usize>, Option<usize>)] = &[(Some(0), Some(0))];
+        const OLD: &[(Option<usize>, Option<usize>)] = &[(Some(0), None)];
+        const NEW: &[(Option<usize>, Option<usize>)] = &[(None, Some(0))];
+        let record = !follows_move;
+        match item {
             Item::Same { o, n } => {
                 let b = self.same(o, n);
-                (vec![b], vec![(Some(0), Some(0))], None)
+                self.emit(&mut [b], BOTH, None, record);
             }
-            Item::Pair { o, n } => self.pair(o, n),
-            Item::Split { o, n } => self.split(o, n),
-            Item::Merge { o, n } => self.merge(o, n),
-            Item::Del(o) => (
-                vec![self.whole(o, false)],
-                vec![(Some(0), None)],
-                Some(ChangeKind::Removed),
-            ),
-            Item::Ins(n) => (
-                vec![self.whole(n, true)],
-                vec![(None, Some(0))],
-                Some(ChangeKind::Added),
-            ),
-            Item::MovedFrom { o, n, group, first } => (
-                vec![self.moved_from(o, n, group, first)],
-                vec![(Some(0), None)],
-                None,
-            ),
+            Item::Pair { o, n } | Item::Split { o, n } | Item::Merge { o, n } => {
+                let (mut blocks, rows, kind) = match item {
+                    Item::Split { .. } => self.split(o, n),
+                    Item::Merge { .. } => self.merge(o, n),
+                    _ => self.pair(o, n),
+                };
+                self.emit(&mut blocks, &rows, kind, record);
+            }
+            Item::Del(o) => {
+                let b = self.whole(o, false);
+                self.emit(&mut [b], OLD, Some(ChangeKind::Removed), record);
+            }
+            Item::Ins(n) => {
+                let b = self.whole(n, true);
+                self.emit(&mut [b], NEW, Some(ChangeKind::Added), record);
+            }
+            Item::MovedFrom { o, n, group, first } => {
+                let b = self.moved_from(o, n, group, first);
+                self.emit(&mut [b], OLD, None, record);
+            }
             Item::MovedTo { o, n, group, first } => {
                 let b = self.moved_to(o, n, group, first);
                 let kind = first.then_some(ChangeKind::Moved);
-                (vec![b], vec![(None, Some(0))], kind)
+                self.emit(&mut [b], NEW, kind, record);
             }
-        };
-        self.emit(blocks, &rows, kind, !follows_move);
+        }
     }
 
     /// Records the change (id, summary), then writes both views.
     fn emit(
         &mut self,
-        mut blocks: Vec<BlockOut<'d>>,
+        blocks: &mut [BlockOut<'d>],
         rows: &[(Option<usize>, Option<usize>)],
         kind: Option<ChangeKind>,
         record: bool,
     ) {
         let kind = if record {
-            kind.or_else(|| self.derived_kind(&blocks))
+            kind.or_else(|| self.derived_kind(blocks))
         } else {
             None
         };
-        for b in &blocks {
+        for b in blocks.iter() {
             if b.inline {
                 self.count(b);
             }
@@ -281,7 +288,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
             };
             self.summary.changes.push(Change { id, section, kind });
         } else {
-            for b in &mut blocks {
+            for b in blocks.iter_mut() {
                 if b.status == "rl-chg" {
                     b.status = "rl-same";
                 }
