@@ -147,7 +147,14 @@ impl Mark {
             Mark::Code => ("<code>".to_string(), "</code>".to_string()),
             Mark::Tag(open) => (open.clone(), format!("</{}>", tag_name(open))),
         };
-        RMark { open, close }
+        // Computed once per style, not per mark written (every link and
+        // bold run of a changed block in both columns).
+        let sbs_open = super::html::has_id_pattern(&open).then(|| super::html::prefix_ids(&open));
+        RMark {
+            open,
+            close,
+            sbs_open,
+        }
     }
 }
 
@@ -157,6 +164,19 @@ impl Mark {
 pub(crate) struct RMark {
     pub open: String,
     pub close: String,
+    /// The start tag in the side-by-side view, where it differs: its ids
+    /// prefixed ([`super::html::prefix_ids`]).
+    pub sbs_open: Option<String>,
+}
+
+impl RMark {
+    /// The start tag in a view.
+    pub fn open_in(&self, side_by_side: bool) -> &str {
+        match &self.sbs_open {
+            Some(open) if side_by_side => open,
+            _ => &self.open,
+        }
+    }
 }
 
 /// An interned style: the canonical set of marks on a token.
@@ -2082,6 +2102,23 @@ mod tests {
                 prop_assert_eq!(keys.key, hash_bytes(1, text.as_bytes()));
             }
         });
+    }
+
+    #[test]
+    fn start_tags_carry_the_side_by_side_prefix_of_their_ids() {
+        let link = |url: &str| {
+            Mark::Link {
+                url: url.to_string(),
+                title: String::new(),
+            }
+            .rendered()
+        };
+        let to_move = link("#mt-2");
+        assert_eq!(to_move.open_in(false), "<a href=\"#mt-2\">");
+        assert_eq!(to_move.open_in(true), "<a href=\"#sbs-mt-2\">");
+        let elsewhere = link("/privacy/#contact");
+        assert_eq!(elsewhere.open_in(true), elsewhere.open_in(false));
+        assert_eq!(Mark::Strong.rendered().open_in(true), "<strong>");
     }
 
     #[test]

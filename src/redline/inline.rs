@@ -3,7 +3,6 @@
 
 use super::Labels;
 use super::doc::{Document, Image, Mark, RMark, Style, Tok, TokKind};
-use super::html::push_markup;
 use super::words::Op;
 use crate::i18n::fill;
 use crate::markdown::{is_safe_url, push_escaped};
@@ -266,7 +265,7 @@ impl<'w, 'd> Writer<'w, 'd> {
                 _ => {}
             }
             for m in &p.marks[keep..] {
-                push_markup(self.out, &m.open, self.sbs);
+                self.out.push_str(m.open_in(self.sbs));
                 self.marks.push(m);
             }
             self.open_wrap(p);
