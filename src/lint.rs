@@ -407,6 +407,19 @@ const DATE_LABELS: &[&str] = &[
     "تاريخ السريان",
 ];
 
+/// Bytes of the longest of [`DATE_LABELS`].
+const LONGEST_DATE_LABEL: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < DATE_LABELS.len() {
+        if DATE_LABELS[i].len() > longest {
+            longest = DATE_LABELS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// chrono locales whose month names a hand-typed date may use.
 const MONTH_LOCALES: &[&str] = &[
     "en_US", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_PT", "ar_EG",
@@ -417,24 +430,36 @@ const MONTH_LOCALES: &[&str] = &[
 fn date_lines(text: &Text, effective: NaiveDate) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let body = text.body();
-    let mut offset = 0;
-    for line in body.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
+    let ends = memchr::memchr_iter(b'\n', body.as_bytes())
+        .map(|i| i + 1)
+        .chain(std::iter::once(body.len()));
+    let mut start = 0;
+    for end in ends {
+        let Some(line) = body.get(start..end).filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        let line_start = std::mem::replace(&mut start, end);
         let content = line
             .trim_end()
             .trim_start_matches(['*', '_', '#', ' ', '>']);
         let Some((label, rest)) = content.split_once(':') else {
             continue;
         };
-        let label = label.trim().trim_end_matches(['*', '_']).to_lowercase();
+        let label = label.trim().trim_end_matches(['*', '_']);
+        // Most lines with a colon are prose: longer than any label even in
+        // lower case (which at most thirds a character's bytes), so they
+        // are not lowered into a new String to be compared.
+        if label.len() > 3 * LONGEST_DATE_LABEL {
+            continue;
+        }
+        let label = label.to_lowercase();
         if !DATE_LABELS.contains(&label.as_str()) {
             continue;
         }
         let Some(date) = find_date(rest) else {
             continue;
         };
-        let range = start..start + line.trim_end().len();
+        let range = line_start..line_start + line.trim_end().len();
         let diagnostic = if date == effective {
             at_body(text, Code::StaleDateLine, true, "a hand-typed date line repeats what the page stamps".to_string(), range)
                 .help("remove the line: the site stamps \"Last updated\" from the version's date, in every language")

@@ -32,8 +32,10 @@ impl SourceFile {
         if text.contains('\r') {
             text = text.replace("\r\n", "\n");
         }
+        // memchr's SIMD search: a policy's lines are short, and finding
+        // each with `match_indices` cost ~200 instructions a line.
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         SourceFile {
             path: path.into(),
