@@ -72,13 +72,14 @@ impl VersionId {
 /// showed up in profiles, and every URL and JSON field of the site has dates.
 pub struct IsoDate(pub NaiveDate);
 
-impl fmt::Display for IsoDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl IsoDate {
+    /// The date as its ten ASCII bytes.
+    pub fn ascii(&self) -> [u8; 10] {
         use chrono::Datelike;
         let date = self.0;
         let year = date.year().clamp(0, 9999) as u32;
         let digit = |n: u32| b'0' + (n % 10) as u8;
-        let bytes = [
+        [
             digit(year / 1000),
             digit(year / 100),
             digit(year / 10),
@@ -89,14 +90,28 @@ impl fmt::Display for IsoDate {
             b'-',
             digit(date.day() / 10),
             digit(date.day()),
-        ];
-        f.write_str(std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?)
+        ]
+    }
+
+    /// The date as a String, without the formatting machinery.
+    pub fn string(&self) -> String {
+        std::str::from_utf8(&self.ascii())
+            .map(str::to_string)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::str::from_utf8(&self.ascii()).map_err(|_| fmt::Error)?)
     }
 }
 
 impl fmt::Display for VersionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", IsoDate(self.date))?;
+        // Directly, not through write!: ids are formatted ~150,000 times
+        // at 10,000 versions (every history list names every version).
+        fmt::Display::fmt(&IsoDate(self.date), f)?;
         if self.seq > 1 {
             write!(f, "-{}", self.seq)?;
         }
@@ -315,6 +330,7 @@ mod tests {
     fn iso_dates_are_zero_padded() {
         assert_eq!(IsoDate(date("2026-05-04")).to_string(), "2026-05-04");
         assert_eq!(IsoDate(date("0999-12-31")).to_string(), "0999-12-31");
+        assert_eq!(IsoDate(date("2027-01-15")).string(), "2027-01-15");
     }
 
     #[test]

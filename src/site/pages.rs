@@ -724,7 +724,7 @@ fn history_item(
 
 /// `2026-05-24`.
 pub fn iso(date: chrono::NaiveDate) -> String {
-    crate::model::IsoDate(date).to_string()
+    crate::model::IsoDate(date).string()
 }
 
 /// The theme's static files, then the site's `static/` over them.
