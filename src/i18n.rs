@@ -7,10 +7,11 @@
 //! (`de_DE`, for month names). A key missing in a locale falls back to the
 //! default locale's file, which defines the set of keys.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 
 use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic, did_you_mean};
@@ -29,7 +30,7 @@ pub struct I18n {
     formatted_dates: Arc<RwLock<FormattedDates>>,
 }
 
-type FormattedDates = HashMap<String, HashMap<NaiveDate, String>>;
+type FormattedDates = FxHashMap<String, FxHashMap<NaiveDate, String>>;
 
 /// One locale's strings.
 #[derive(Debug, Clone, Default)]

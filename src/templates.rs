@@ -4,7 +4,9 @@
 //! through `|safe`, and content is never evaluated as a template.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, RwLock};
 
 use minijinja::value::{Kwargs, Object, ObjectRepr};
@@ -286,16 +288,16 @@ fn escaped_if(text: &str, html: bool) -> Cow<'_, str> {
 /// locale lacks one), escaped once for all pages, and whether it has
 /// placeholders: one without is the same on every page.
 struct EscapedStrings {
-    by_locale: HashMap<String, HashMap<String, (Value, bool)>>,
+    by_locale: FxHashMap<String, FxHashMap<String, (Value, bool)>>,
     /// For a locale the theme has no strings for.
     default_locale: String,
 }
 
 impl EscapedStrings {
     fn new(i18n: &I18n) -> EscapedStrings {
-        let mut by_locale = HashMap::new();
+        let mut by_locale = FxHashMap::default();
         for locale in i18n.locales() {
-            let strings: HashMap<String, (Value, bool)> = i18n
+            let strings: FxHashMap<String, (Value, bool)> = i18n
                 .keys()
                 .into_iter()
                 .filter_map(|key| {
@@ -327,14 +329,14 @@ impl EscapedStrings {
 /// remembered by `I18n::format_date`).
 struct TimeElements {
     i18n: Arc<I18n>,
-    made: RwLock<HashMap<String, HashMap<String, Value>>>,
+    made: RwLock<FxHashMap<String, FxHashMap<String, Value>>>,
 }
 
 impl TimeElements {
     fn new(i18n: Arc<I18n>) -> TimeElements {
         TimeElements {
             i18n,
-            made: RwLock::new(HashMap::new()),
+            made: RwLock::new(FxHashMap::default()),
         }
     }
 
