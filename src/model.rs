@@ -215,6 +215,16 @@ impl Status {
             Status::Draft => "draft",
         }
     }
+
+    /// The theme's interface string that names the status (`status_current`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Status::Current => "status_current",
+            Status::Upcoming => "status_upcoming",
+            Status::Archived => "status_archived",
+            Status::Draft => "status_draft",
+        }
+    }
 }
 
 /// The versions of one policy that a build shows, with their status.

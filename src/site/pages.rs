@@ -716,6 +716,11 @@ fn history_item(
         version: entry.version.id.to_string(),
         effective: iso(entry.version.effective()),
         status: entry.status.as_str(),
+        status_label: build
+            .i18n
+            .get(locale, entry.status.label_key())
+            .unwrap_or_default()
+            .to_string(),
         url: build.urls.version(locale, slug, entry.version.id),
         active: active == Some(entry.version.id),
         translated: entry.version.text(locale).is_some(),

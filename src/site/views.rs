@@ -239,6 +239,10 @@ pub struct HistoryItem {
     pub version: String,
     pub effective: String,
     pub status: &'static str,
+    /// The status in the page's language (`t("status_" ~ status)`): the
+    /// history is on every version page, once per version, and a t() call
+    /// per item was a tenth of rendering a version page.
+    pub status_label: String,
     pub url: String,
     pub active: bool,
     pub translated: bool,
