@@ -480,6 +480,7 @@ pub fn change_item(
         effective: iso(version.effective()),
         published: iso(version.published),
         status: entry.status.as_str(),
+        status_label: status_label(build, entry.status, locale),
         material: version.material,
         summary,
         summary_lang,
@@ -615,6 +616,7 @@ fn policy_page(
         effective: iso(version.effective()),
         published: iso(version.published),
         status: entry.status.as_str(),
+        status_label: status_label(build, entry.status, locale),
         material: version.material,
         summary: summary(build, version, shown).map(|(text, _)| text),
         url: build.urls.version(locale, slug, version.id),
@@ -716,15 +718,20 @@ fn history_item(
         version: entry.version.id.to_string(),
         effective: iso(entry.version.effective()),
         status: entry.status.as_str(),
-        status_label: build
-            .i18n
-            .get(locale, entry.status.label_key())
-            .unwrap_or_default()
-            .to_string(),
+        status_label: status_label(build, entry.status, locale),
         url: build.urls.version(locale, slug, entry.version.id),
         active: active == Some(entry.version.id),
         translated: entry.version.text(locale).is_some(),
     }
+}
+
+/// A status in a language, as `t("status_" ~ status)` gives it.
+fn status_label(build: &Build<'_>, status: Status, locale: &str) -> String {
+    build
+        .i18n
+        .get(locale, status.label_key())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `2026-05-24`.

@@ -126,6 +126,8 @@ pub struct ChangeItem {
     pub effective: String,
     pub published: String,
     pub status: &'static str,
+    /// The status in the page's language, as [`HistoryItem::status_label`].
+    pub status_label: String,
     pub material: bool,
     pub summary: Option<String>,
     /// Language of the summary (the default locale's when untranslated).
@@ -186,6 +188,8 @@ pub struct VersionView {
     pub effective: String,
     pub published: String,
     pub status: &'static str,
+    /// The status in the page's language, as [`HistoryItem::status_label`].
+    pub status_label: String,
     pub material: bool,
     pub summary: Option<String>,
     pub url: String,
