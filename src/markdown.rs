@@ -558,8 +558,8 @@ pub fn rewrite_hrefs(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>
 /// looks first for the two rarest bytes of a needle at their distance, and
 /// its own ranking (for text in general) takes `=` and `"`, which begin
 /// every attribute's value. `h` four bytes before `=` is rare in markup
-/// (`class=`, `dir=`, `id=`) and in text alike. A redline page of ~70 KB
-/// was searched in ~25,000 instructions; the search is ~5 x faster now.
+/// (`class=`, `dir=`, `id=`) and in text alike: the searches of the
+/// 1,000-version corpus's compare pages took 86M instructions, now 38M.
 struct InMarkup;
 
 impl memchr::arch::all::packedpair::HeuristicFrequencyRank for InMarkup {

@@ -153,9 +153,9 @@ struct InLocale<'b> {
     translated: bool,
 }
 
-/// The page of `kind` in every language of the site. The language menu,
-/// the alternates and the canonical of a page all read these; computed
-/// once per page (ten languages: ~40 URLs made per page before).
+/// The page of `kind` in every language of the site. The language menu
+/// and the alternates of a page both read these, computed once per page
+/// (each made every language's URL before: ~40 URLs a page at ten).
 fn in_locales<'b>(build: &'b Build<'_>, kind: Kind) -> Vec<InLocale<'b>> {
     build
         .site
