@@ -5,14 +5,13 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::{Arc, RwLock};
 
 use minijinja::value::{Kwargs, Object, ObjectRepr};
 use minijinja::{
     AutoEscape, Environment, Error, ErrorKind, Output, State, UndefinedBehavior, Value,
 };
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};

@@ -246,7 +246,7 @@ fn render_page(
         .text(language)
         .map_or_else(|| slug.clone(), |t| t.front.title.clone());
     let side = |entry: Entry<'_>| Side {
-        id: entry.version.id.to_string(),
+        id: entry.version.id.string(),
         effective: iso(entry.version.effective()),
         status: entry.status.as_str(),
         url: urls.version(locale, slug, entry.version.id),

@@ -153,9 +153,10 @@ struct InLocale<'b> {
     translated: bool,
 }
 
-/// The page of `kind` in every language of the site. The language menu
-/// and the alternates of a page both read these, computed once per page
-/// (each made every language's URL before: ~40 URLs a page at ten).
+/// The page of `kind` in every language of the site. The language menu,
+/// the alternates and the canonical of a page all read these, computed
+/// once per page (each made every language's URL before: ~40 URLs a page
+/// at ten).
 fn in_locales<'b>(build: &'b Build<'_>, kind: Kind) -> Vec<InLocale<'b>> {
     build
         .site
@@ -295,13 +296,15 @@ pub(super) fn layout(
             fallback: !other.translated,
         })
         .collect();
-    let is_translated = translated(build, page.kind, &page.locale);
+    let in_locale = |locale: &str| in_locales.iter().find(|p| p.locale == locale);
     // A page that shows the prevailing text for lack of a translation is a
-    // copy of the prevailing page: point search engines there.
-    let canonical_url = if is_translated {
-        page.url.clone()
-    } else {
-        url_of(build, page.kind, &config.prevailing_locale)
+    // copy of the prevailing page: point search engines there. (Both
+    // locales are among the site's: the config says so.)
+    let canonical_url = match in_locale(&page.locale) {
+        Some(here) if here.translated => page.url.clone(),
+        _ => {
+            in_locale(&config.prevailing_locale).map_or_else(|| page.url.clone(), |p| p.url.clone())
+        }
     };
     let description = if description.is_empty() {
         i18n.text(&page.locale, "site_description", &[("site", &config.title)])
@@ -476,7 +479,7 @@ pub fn change_item(
         policy_slug: slug.clone(),
         policy_title: title,
         policy_title_lang: title_lang,
-        version: version.id.to_string(),
+        version: version.id.string(),
         effective: iso(version.effective()),
         published: iso(version.published),
         status: entry.status.as_str(),
@@ -612,7 +615,7 @@ fn policy_page(
         feed_url: build.urls.policy_feed(locale, slug),
     };
     let version_view = VersionView {
-        id: version.id.to_string(),
+        id: version.id.string(),
         effective: iso(version.effective()),
         published: iso(version.published),
         status: entry.status.as_str(),
@@ -715,7 +718,7 @@ fn history_item(
     active: Option<VersionId>,
 ) -> HistoryItem {
     HistoryItem {
-        version: entry.version.id.to_string(),
+        version: entry.version.id.string(),
         effective: iso(entry.version.effective()),
         status: entry.status.as_str(),
         status_label: status_label(build, entry.status, locale),

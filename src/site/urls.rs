@@ -60,7 +60,7 @@ impl Urls {
     /// One version, permanently: `/privacy/2026-05-24/`.
     pub fn version(&self, locale: &str, slug: &str, id: VersionId) -> String {
         let mut url = self.policy_url(locale, slug, 16);
-        push_version(&mut url, id);
+        id.push_to(&mut url);
         url.push('/');
         url
     }
@@ -79,9 +79,9 @@ impl Urls {
     pub fn compare(&self, locale: &str, slug: &str, old: VersionId, new: VersionId) -> String {
         let mut url = self.policy_url(locale, slug, 44);
         url.push_str("compare/");
-        push_version(&mut url, old);
+        old.push_to(&mut url);
         url.push_str("...");
-        push_version(&mut url, new);
+        new.push_to(&mut url);
         url.push('/');
         url
     }
@@ -155,13 +155,6 @@ pub fn output_path(url: &str) -> String {
     } else {
         path.to_string()
     }
-}
-
-/// Appends a version's id (`2026-05-24`, `2026-05-24-2`).
-fn push_version(url: &mut String, id: VersionId) {
-    use std::fmt::Write;
-    // Writing to a String cannot fail.
-    let _ = write!(url, "{id}");
 }
 
 #[cfg(test)]

@@ -55,6 +55,31 @@ fn the_changelog_lists_versions_newest_first() {
 }
 
 #[test]
+fn version_pages_list_every_version_with_its_status_in_the_readers_language() {
+    let site = TestSite::fixture("basic");
+    site.build(DATE);
+    let page = site.page("privacy/2025-01-10/index.html");
+    assert_eq!(
+        page.texts(".history-list .badge"),
+        ["Upcoming", "In effect", "Earlier version"]
+    );
+    assert_eq!(
+        page.attrs(".history-list a[aria-current]", "href"),
+        ["/privacy/2025-01-10/"]
+    );
+    let de = site.page("de/privacy/2025-01-10/index.html");
+    assert_eq!(
+        de.texts(".history-list .badge"),
+        ["Demnächst", "Gilt", "Frühere Fassung"]
+    );
+    let changes = site.page("de/privacy/changes/index.html");
+    assert_eq!(
+        changes.texts(".change .badge-archived"),
+        ["Frühere Fassung"]
+    );
+}
+
+#[test]
 fn the_site_changelog_covers_every_policy() {
     let site = TestSite::fixture("basic");
     site.build(DATE);
