@@ -231,13 +231,17 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 let b = self.same(o, n);
                 self.emit(&mut [b], BOTH, None, record);
             }
-            Item::Pair { o, n } | Item::Split { o, n } | Item::Merge { o, n } => {
-                let (mut blocks, rows, kind) = match item {
-                    Item::Split { .. } => self.split(o, n),
-                    Item::Merge { .. } => self.merge(o, n),
-                    _ => self.pair(o, n),
-                };
-                self.emit(&mut blocks, &rows, kind, record);
+            Item::Pair { o, n } => {
+                let emitted = self.pair(o, n);
+                self.emit_all(emitted, record);
+            }
+            Item::Split { o, n } => {
+                let emitted = self.split(o, n);
+                self.emit_all(emitted, record);
+            }
+            Item::Merge { o, n } => {
+                let emitted = self.merge(o, n);
+                self.emit_all(emitted, record);
             }
             Item::Del(o) => {
                 let b = self.whole(o, false);
@@ -257,6 +261,11 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 self.emit(&mut [b], NEW, kind, record);
             }
         }
+    }
+
+    /// [`Self::emit`] for an item of several blocks or rows.
+    fn emit_all(&mut self, (mut blocks, rows, kind): Emitted<'d>, record: bool) {
+        self.emit(&mut blocks, &rows, kind, record);
     }
 
     /// Records the change (id, summary), then writes both views.
