@@ -523,11 +523,13 @@ fn fnv(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
 }
 
-/// Word-break classes of bytes in simple text ([`is_simple`]) for [`scan_simple`].
+/// Word-break classes of the characters of simple text ([`is_simple`]) for [`scan_simple`]
+/// and [`simple_segments`].
 mod simple_class {
     pub const OTHER: u8 = 0;
-    /// ASCII letters and the lead bytes of Latin letters.
+    /// ASCII, Latin and Arabic letters, and `々` (ALetter).
     pub const LETTER: u8 = 1;
+    /// ASCII and Arabic-Indic digits (Numeric).
     pub const DIGIT: u8 = 2;
     /// `_` (ExtendNumLet).
     pub const EXTEND: u8 = 3;
@@ -536,16 +538,20 @@ mod simple_class {
     pub const MID_NUM_LET: u8 = 6;
     /// ASCII whitespace.
     pub const SPACE: u8 = 7;
+    /// Katakana: joins Katakana and `_` only (WB13, WB13a, WB13b).
+    pub const KATAKANA: u8 = 8;
+    /// Hiragana and CJK ideographs: UAX #29's Other (a segment each), but alphanumeric.
+    pub const IDEOGRAPH: u8 = 9;
 }
 
-/// [`simple_class`] by byte.
-static SIMPLE_CLASSES: [u8; 256] = {
+/// [`simple_class`] of ASCII characters.
+static SIMPLE_CLASSES: [u8; 128] = {
     use simple_class as C;
-    let mut table = [C::OTHER; 256];
+    let mut table = [C::OTHER; 128];
     let mut b = 0;
-    while b < 256 {
+    while b < 128 {
         table[b] = match b as u8 {
-            b'a'..=b'z' | b'A'..=b'Z' | 0xc3..=0xc9 => C::LETTER,
+            b'a'..=b'z' | b'A'..=b'Z' => C::LETTER,
             b'0'..=b'9' => C::DIGIT,
             b'_' => C::EXTEND,
             b':' => C::MID_LETTER,
@@ -559,126 +565,207 @@ static SIMPLE_CLASSES: [u8; 256] = {
     table
 };
 
+/// The class ([`simple_class`]) and UTF-8 width of the character at `i` of simple text
+/// ([`is_simple`]); past the end, `OTHER`.
+#[inline]
+fn class_at(bytes: &[u8], i: usize) -> (u8, usize) {
+    match bytes.get(i) {
+        None => (simple_class::OTHER, 1),
+        Some(&b) if b < 0x80 => (SIMPLE_CLASSES[usize::from(b)], 1),
+        Some(&lead) => {
+            let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+            wide_class(lead, at(1), at(2))
+        }
+    }
+}
+
+/// [`class_at`] for a character of two or three bytes that [`simple_width`] accepts.
+fn wide_class(lead: u8, b1: u8, b2: u8) -> (u8, usize) {
+    use simple_class as C;
+    match lead {
+        0xc3..=0xc9 => (C::LETTER, 2),
+        // Arabic: `،` is MidNum, `؛` and `؟` Other, U+0620 to U+064A letters.
+        0xd8 => match b1 {
+            0x8c => (C::MID_NUM, 2),
+            0x9b | 0x9f => (C::OTHER, 2),
+            _ => (C::LETTER, 2),
+        },
+        0xd9 if b1 >= 0xa0 => (C::DIGIT, 2),
+        0xd9 => (C::LETTER, 2),
+        0xe3 => match (b1, b2) {
+            (0x80, 0x85) => (C::LETTER, 3),
+            // `、。「」『』【】` and `・`.
+            (0x80, _) | (0x83, 0xbb) => (C::OTHER, 3),
+            (0x81, _) | (0x82, ..=0x96) => (C::IDEOGRAPH, 3),
+            _ => (C::KATAKANA, 3),
+        },
+        0xe4..=0xe9 => (C::IDEOGRAPH, 3),
+        // Fullwidth `！（）？`.
+        _ => (C::OTHER, 3),
+    }
+}
+
+/// The UTF-8 width of the non-ASCII character at `i` if simple text may hold it: a Latin
+/// letter; an Arabic letter or digit, `،`, `؛` or `؟`; Hiragana, Katakana (but U+30A0 and
+/// U+30FF), CJK ideographs (U+4E00 to U+9FFF), `々`, `、。「」『』【】・` and fullwidth
+/// `！（）？`. Each is its own NFC, lower case and typographic form, never joins ASCII
+/// whitespace, and has the word-break class [`wide_class`] gives (unit tests check every
+/// one against `unicode-segmentation`).
+fn simple_width(bytes: &[u8], i: usize) -> Option<usize> {
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    let (lead, b1, b2) = (at(0), at(1), at(2));
+    let simple = match lead {
+        0xc3..=0xc9 => is_latin_letter(lead, bytes.get(i + 1)),
+        0xd8 => matches!(b1, 0x8c | 0x9b | 0x9f | 0xa0..=0xbf),
+        0xd9 => matches!(b1, 0x80..=0x8a | 0xa0..=0xa9),
+        0xe3 => match b1 {
+            0x80 => matches!(b2, 0x81 | 0x82 | 0x85 | 0x8c..=0x91),
+            0x81 => b2 >= 0x81,
+            0x82 => !matches!(b2, 0x97..=0xa0),
+            0x83 => b2 <= 0xbe,
+            _ => false,
+        },
+        0xe4 => b1 >= 0xb8,
+        0xe5..=0xe9 => true,
+        0xef => b1 == 0xbc && matches!(b2, 0x81 | 0x88 | 0x89 | 0x9f),
+        _ => false,
+    };
+    simple.then_some(if lead >= 0xe0 { 3 } else { 2 })
+}
+
+/// Folds `bytes` (if any) into the FNV-1a hash `h`.
+fn fnv_all(h: u64, bytes: Option<&[u8]>) -> u64 {
+    bytes.unwrap_or_default().iter().fold(h, |h, &b| fnv(h, b))
+}
+
+/// Whether UAX #29 joins two characters of simple text in a word: letters and digits
+/// (WB5, WB8 to WB10), Katakana (WB13), and `_` with either (WB13a, WB13b).
+fn joins_in_word(prev: u8, next: u8) -> bool {
+    use simple_class as C;
+    match (prev, next) {
+        (C::KATAKANA, C::KATAKANA | C::EXTEND) | (C::EXTEND, C::KATAKANA) => true,
+        (C::KATAKANA, _) | (_, C::KATAKANA) => false,
+        (C::LETTER | C::DIGIT | C::EXTEND, C::LETTER | C::DIGIT | C::EXTEND) => true,
+        _ => false,
+    }
+}
+
+/// A word of simple text as [`scan_word`] finds it.
+struct ScannedWord {
+    end: usize,
+    /// FNV-1a state of its bytes (the key before [`mix`]).
+    h: u64,
+    /// Holds a letter or a digit.
+    word: bool,
+    /// Its last character is a letter or a digit.
+    last_alnum: bool,
+    /// Holds an `'` (the only character of a word that HTML escapes).
+    esc: bool,
+}
+
+/// The word of simple text that starts at `start` with a letter, a digit, `_` or Katakana:
+/// UAX #29's WB5 to WB13b, the middle characters of WB6, WB7, WB11 and WB12 included.
+fn scan_word(bytes: &[u8], start: usize) -> ScannedWord {
+    use simple_class as C;
+    let n = bytes.len();
+    let mut w = ScannedWord {
+        end: start,
+        h: 1 ^ FNV_OFFSET,
+        word: false,
+        last_alnum: false,
+        esc: false,
+    };
+    let mut prev = C::OTHER;
+    let mut i = start;
+    loop {
+        // ASCII letters and digits, the bulk of a word, in a tight loop.
+        if prev != C::KATAKANA {
+            let (next, last, h) = ascii_alnum_run(bytes, i, w.h);
+            if next > i {
+                (i, prev, w.h) = (next, last, h);
+                (w.word, w.last_alnum) = (true, true);
+            }
+        }
+        if i >= n {
+            break;
+        }
+        let (class, width) = class_at(bytes, i);
+        if i == start || joins_in_word(prev, class) {
+            w.h = fnv_all(w.h, bytes.get(i..i + width));
+            let alnum = class != C::EXTEND;
+            (i, prev, w.last_alnum) = (i + width, class, alnum);
+            w.word |= alnum;
+            continue;
+        }
+        let after = class_at(bytes, i + width).0;
+        let letters = prev == C::LETTER && after == C::LETTER;
+        let digits = prev == C::DIGIT && after == C::DIGIT;
+        let bridged = match class {
+            C::MID_LETTER => letters,
+            C::MID_NUM => digits,
+            C::MID_NUM_LET => letters || digits,
+            _ => false,
+        };
+        if !bridged {
+            break;
+        }
+        w.h = fnv_all(w.h, bytes.get(i..i + width));
+        w.esc |= bytes[i] == b'\'';
+        i += width;
+    }
+    w.end = i;
+    w
+}
+
 /// Segments and keys simple text ([`is_simple`]) in one pass: the segmentation of
 /// [`simple_segments`] and the keys of `simple_keys` (unit tests check both).
 /// Whitespace is reported once per run (it makes no token).
 fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
     use simple_class as C;
-    let class = |b: u8| SIMPLE_CLASSES[usize::from(b)];
     let bytes = text.as_bytes();
-    let at = |i: usize| match bytes.get(i) {
-        Some(&b) => class(b),
-        None => C::OTHER,
-    };
     let n = bytes.len();
     let mut i = 0;
     while i < n {
-        let first = bytes[i];
-        if class(first) == C::SPACE {
-            while i < n && class(bytes[i]) == C::SPACE {
+        let (class, width) = class_at(bytes, i);
+        if class == C::SPACE {
+            while i < n && class_at(bytes, i).0 == C::SPACE {
                 i += 1;
             }
             emit(Scanned::Space);
             continue;
         }
         let start = i;
-        if !matches!(class(first), C::LETTER | C::DIGIT | C::EXTEND) {
-            // Any other character is a segment of its own (ASCII: Latin letters are
-            // letters).
-            i += 1;
+        if matches!(class, C::LETTER | C::DIGIT | C::EXTEND | C::KATAKANA) {
+            let w = scan_word(bytes, start);
+            i = w.end;
             emit(Scanned::Token {
                 start,
                 end: i,
                 keys: Keys {
-                    key: mix(fnv(1 ^ FNV_OFFSET, first)),
+                    key: mix(w.h),
                     folded: 0,
                     exact: true,
                 },
-                word: false,
-                edges: (false, false),
-                esc: matches!(first, b'&' | b'<' | b'>' | b'"' | b'\''),
+                word: w.word,
+                edges: (class != C::EXTEND, w.last_alnum),
+                esc: w.esc,
             });
             continue;
         }
-        let mut h = 1 ^ FNV_OFFSET;
-        let mut word = false;
-        let mut esc = false;
-        let mut last_alnum;
-        loop {
-            // ASCII letters and digits, the bulk of a word, in a tight loop.
-            let (next, prev_ascii, hh) = ascii_alnum_run(bytes, i, h);
-            if next > i {
-                (i, h) = (next, hh);
-                word = true;
-                last_alnum = true;
-                if i >= n {
-                    break;
-                }
-                let mid = bytes[i];
-                let prev = prev_ascii;
-                match class(mid) {
-                    C::LETTER | C::DIGIT | C::EXTEND => continue,
-                    C::MID_LETTER | C::MID_NUM_LET
-                        if prev == C::LETTER && at(i + 1) == C::LETTER =>
-                    {
-                        h = fnv(h, mid);
-                        esc |= mid == b'\'';
-                        i += 1;
-                        continue;
-                    }
-                    C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
-                        h = fnv(h, mid);
-                        esc |= mid == b'\'';
-                        i += 1;
-                        continue;
-                    }
-                    _ => break,
-                }
-            }
-            // A Latin letter or `_`.
-            let b = bytes[i];
-            let prev = class(b);
-            if b < 0x80 {
-                h = fnv(h, b);
-                last_alnum = b != b'_';
-                i += 1;
-            } else {
-                let next = bytes.get(i + 1).copied().unwrap_or(0x80);
-                h = fnv(fnv(h, b), next);
-                last_alnum = true;
-                i += 2;
-            }
-            word |= last_alnum;
-            if i >= n {
-                break;
-            }
-            let mid = bytes[i];
-            match class(mid) {
-                C::LETTER | C::DIGIT | C::EXTEND => {}
-                C::MID_LETTER | C::MID_NUM_LET if prev == C::LETTER && at(i + 1) == C::LETTER => {
-                    h = fnv(h, mid);
-                    esc |= mid == b'\'';
-                    i += 1;
-                }
-                C::MID_NUM | C::MID_NUM_LET if prev == C::DIGIT && at(i + 1) == C::DIGIT => {
-                    h = fnv(h, mid);
-                    esc |= mid == b'\'';
-                    i += 1;
-                }
-                _ => break,
-            }
-        }
+        // Any other character is a segment of its own; Hiragana and ideographs are words.
+        i += width;
+        let word = class == C::IDEOGRAPH;
         emit(Scanned::Token {
             start,
             end: i,
             keys: Keys {
-                key: mix(h),
+                key: mix(fnv_all(1 ^ FNV_OFFSET, bytes.get(start..i))),
                 folded: 0,
                 exact: true,
             },
             word,
-            edges: (first != b'_', last_alnum),
-            esc,
+            edges: (word, word),
+            esc: matches!(bytes[start], b'&' | b'<' | b'>' | b'"' | b'\''),
         });
     }
 }
@@ -690,8 +777,10 @@ fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64) -> (usize, u8, u64) {
     use simple_class as C;
     let mut last = C::OTHER;
     while let Some(&b) = bytes.get(i) {
-        let class = SIMPLE_CLASSES[usize::from(b)];
-        if b >= 0x80 || !(class == C::LETTER || class == C::DIGIT) {
+        let Some(&class) = SIMPLE_CLASSES.get(usize::from(b)) else {
+            break;
+        };
+        if !(class == C::LETTER || class == C::DIGIT) {
             break;
         }
         h = fnv(h, b);
@@ -851,7 +940,8 @@ fn is_latin_letter(lead: u8, next: Option<&u8>) -> bool {
     }
 }
 
-/// Text of ASCII and Latin letters only (most European policies): it takes the fast paths
+/// Text whose every character is ASCII or one of [`simple_width`]'s (most European
+/// policies, and Arabic and Japanese ones of common characters): it takes the fast paths
 /// of segmentation and keys.
 fn is_simple(text: &str) -> bool {
     if text.is_ascii() {
@@ -860,11 +950,10 @@ fn is_simple(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
+        if bytes[i] < 0x80 {
             i += 1;
-        } else if is_latin_letter(b, bytes.get(i + 1)) {
-            i += 2;
+        } else if let Some(width) = simple_width(bytes, i) {
+            i += width;
         } else {
             return false;
         }
@@ -875,70 +964,24 @@ fn is_simple(text: &str) -> bool {
 /// The fast path of [`for_each_segment`] for simple text ([`is_simple`]) at byte `offset`
 /// of the whole.
 fn simple_segments(text: &str, offset: usize, f: &mut impl FnMut(usize, usize)) {
-    #[derive(Clone, Copy, PartialEq, Eq)]
-    enum C {
-        Letter,
-        Digit,
-        Extend,
-        MidLetter,
-        MidNum,
-        MidNumLet,
-        Space,
-        Cr,
-        Newline,
-        Other,
-    }
-    let class = |b: u8| match b {
-        b'a'..=b'z' | b'A'..=b'Z' => C::Letter,
-        b'0'..=b'9' => C::Digit,
-        b'_' => C::Extend,
-        b':' => C::MidLetter,
-        b',' | b';' => C::MidNum,
-        b'.' | b'\'' => C::MidNumLet,
-        b' ' => C::Space,
-        b'\r' => C::Cr,
-        b'\n' | 0x0b | 0x0c => C::Newline,
-        // The lead byte of a Latin letter (the text is simple).
-        0xc3..=0xc9 => C::Letter,
-        _ => C::Other,
-    };
+    use simple_class as C;
     let bytes = text.as_bytes();
-    let at = |i: usize| bytes.get(i).map_or(C::Other, |&b| class(b));
-    // Length of the character at `i`: Latin letters take two bytes.
-    let width = |i: usize| if bytes[i] < 0x80 { 1 } else { 2 };
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        match at(i) {
-            C::Space => {
-                while i < bytes.len() && at(i) == C::Space {
+        let (class, width) = class_at(bytes, i);
+        match bytes[i] {
+            // Spaces join spaces (WB3d), CR joins LF (WB3); other whitespace stands alone.
+            b' ' => {
+                while bytes.get(i) == Some(&b' ') {
                     i += 1;
                 }
             }
-            C::Cr if bytes.get(i + 1) == Some(&b'\n') => i += 2,
-            C::Letter | C::Digit | C::Extend => {
-                let mut prev = at(i);
-                i += width(i);
-                while i < bytes.len() {
-                    let c = at(i);
-                    match c {
-                        C::Letter | C::Digit | C::Extend => {
-                            prev = c;
-                            i += width(i);
-                        }
-                        C::MidLetter | C::MidNumLet
-                            if prev == C::Letter && at(i + 1) == C::Letter =>
-                        {
-                            i += 1 + width(i + 1);
-                        }
-                        C::MidNum | C::MidNumLet if prev == C::Digit && at(i + 1) == C::Digit => {
-                            i += 2;
-                        }
-                        _ => break,
-                    }
-                }
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+            _ if matches!(class, C::LETTER | C::DIGIT | C::EXTEND | C::KATAKANA) => {
+                i = scan_word(bytes, i).end;
             }
-            _ => i += width(i),
+            _ => i += width,
         }
         f(offset + start, offset + i);
     }
@@ -958,10 +1001,15 @@ fn folded_key(text: &str) -> u64 {
         if b < 0x80 {
             f = fnv(f, b.to_ascii_lowercase());
             i += 1;
-        } else {
+        } else if b <= 0xc9 {
             let next = bytes.get(i + 1).copied().unwrap_or(0x80);
             f = fold_latin(f, b, next);
             i += 2;
+        } else {
+            // Arabic and Japanese characters have no case.
+            let width = if b >= 0xe0 { 3 } else { 2 };
+            f = fnv_all(f, bytes.get(i..i + width));
+            i += width;
         }
     }
     mix(f)
@@ -2053,6 +2101,86 @@ mod tests {
             }
         }
         assert!(!is_simple("\u{250}") && !is_simple("\u{a0}") && !is_simple("\u{2019}"));
+    }
+
+    #[test]
+    fn arabic_and_japanese_text_segments_and_keys_like_uax29() {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> =
+            "aZ09_:,;.' \t\r\n-\"éÄبتـي٠٣،؛؟あがゖアガーヾ・中国鿿々、。「」【】！（）？"
+                .chars()
+                .collect();
+        proptest!(ProptestConfig::with_cases(6000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            prop_assert!(is_simple(&text));
+            let slow: Vec<&str> = text.split_word_bounds().collect();
+            prop_assert_eq!(segments(&text), slow.clone(), "{:?}", text);
+            prop_assert_eq!(folded_key(&text), token_keys(&text, true).folded, "{:?}", text);
+            for seg in slow {
+                prop_assert_eq!(simple_keys(seg, true), token_keys(seg, true), "{:?}", seg);
+            }
+            let mut scanned = Vec::new();
+            scan_simple(&text, |s| scanned.push(s));
+            prop_assert_eq!(scanned, scanned_reference(&text), "{:?}", text);
+        });
+    }
+
+    /// Every character the fast paths take beyond ASCII: its class agrees with UAX #29 next
+    /// to each kind of neighbour, it is alphanumeric exactly when its class says so, its
+    /// keys are those of its bytes, and it never joins ASCII whitespace.
+    #[test]
+    fn every_character_of_simple_text_is_classed_as_uax29_classes_it() {
+        use simple_class as C;
+        let neighbours = [
+            "a", "1", "_", "ア", "あ", "中", "ب", "٣", "'", ".", ":", ",", "،", " ", "々", "-",
+        ];
+        let mut fast = 0;
+        for c in ('\u{80}'..='\u{ffff}').filter(|c| is_simple(&c.to_string())) {
+            fast += 1;
+            let s = c.to_string();
+            let (class, width) = class_at(s.as_bytes(), 0);
+            assert_eq!(width, c.len_utf8(), "{c:?}");
+            let alnum = matches!(class, C::LETTER | C::DIGIT | C::KATAKANA | C::IDEOGRAPH);
+            assert_eq!(alnum, c.is_alphanumeric(), "{c:?}");
+            let keys = token_keys(&s, true);
+            assert!(
+                keys.exact && keys.key == hash_bytes(1, s.as_bytes()),
+                "{c:?}"
+            );
+            assert_eq!(folded_key(&s), keys.folded, "{c:?}");
+            for w in [' ', '\t', '\n', '\r', '\u{b}', '\u{c}'] {
+                for pair in [format!("{w}{c}"), format!("{c}{w}")] {
+                    assert_eq!(pair.split_word_bounds().count(), 2, "{pair:?}");
+                }
+            }
+            // The 20,992 ideographs share one class: a few neighbours each suffice.
+            let around = if class == C::IDEOGRAPH && c >= '\u{4e00}' {
+                &neighbours[..4]
+            } else {
+                &neighbours[..]
+            };
+            for x in around {
+                for text in [
+                    format!("{x}{s}"),
+                    format!("{s}{x}"),
+                    format!("{x}{s}{x}"),
+                    format!("{s}{x}{s}"),
+                ] {
+                    let slow: Vec<&str> = text.split_word_bounds().collect();
+                    assert_eq!(segments(&text), slow, "{text:?}");
+                    let mut scanned = Vec::new();
+                    scan_simple(&text, |s| scanned.push(s));
+                    assert_eq!(scanned, scanned_reference(&text), "{text:?}");
+                }
+            }
+        }
+        // Latin letters; Arabic letters, digits and punctuation; Hiragana; Katakana and
+        // `・`; ideographs; `々、。「」『』【】` and fullwidth `！（）？`.
+        assert_eq!(
+            fast,
+            398 + 56 + 86 + 94 + 20_992 + 13,
+            "characters taken fast"
+        );
     }
 
     #[test]
