@@ -255,7 +255,23 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Out
             source: error,
         });
     }
-    fs::remove_dir_all(&old).map_err(io(&old))
+    remove_tree(&old).map_err(io(&old))
+}
+
+/// Removes a folder and everything in it, its entries in parallel: unlinking the
+/// previous site's files is kernel work, and on one core it was 5 % of a build
+/// (0.47 s for the 30,000 files of the 10,000-version corpus). Links are removed,
+/// never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 #[cfg(test)]
@@ -288,6 +304,30 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_a_site_removes_its_links_but_not_what_they_point_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("keep.txt"), "kept").unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            dir.path(),
+            &out,
+            &[file("index.html", "1"), file("a/b/c.html", "c")],
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("link")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a/link")).unwrap();
+        write_site(dir.path(), &out, &[file("index.html", "2")]).unwrap();
+        assert!(!out.join("a").exists() && !out.join("link").exists());
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+            "kept"
+        );
     }
 
     #[test]
