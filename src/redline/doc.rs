@@ -542,12 +542,15 @@ mod simple_class {
     pub const KATAKANA: u8 = 8;
     /// Hiragana and CJK ideographs: UAX #29's Other (a segment each), but alphanumeric.
     pub const IDEOGRAPH: u8 = 9;
+    /// A character simple text does not hold ([`super::simple_width`]).
+    pub const NOT_SIMPLE: u8 = 10;
 }
 
-/// [`simple_class`] of ASCII characters.
-static SIMPLE_CLASSES: [u8; 128] = {
+/// [`simple_class`] of ASCII characters by byte (`OTHER` beyond ASCII: [`class_at`] decodes
+/// those; a table of all 256 bytes needs no bounds check).
+static SIMPLE_CLASSES: [u8; 256] = {
     use simple_class as C;
-    let mut table = [C::OTHER; 128];
+    let mut table = [C::OTHER; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = match b as u8 {
@@ -565,17 +568,20 @@ static SIMPLE_CLASSES: [u8; 128] = {
     table
 };
 
-/// The class ([`simple_class`]) and UTF-8 width of the character at `i` of simple text
-/// ([`is_simple`]); past the end, `OTHER`.
+/// The class ([`simple_class`]) and UTF-8 width of the character at `i` of text; past the
+/// end, `OTHER`; `NOT_SIMPLE` for a character that simple text ([`is_simple`]) does not hold.
 #[inline]
 fn class_at(bytes: &[u8], i: usize) -> (u8, usize) {
     match bytes.get(i) {
         None => (simple_class::OTHER, 1),
         Some(&b) if b < 0x80 => (SIMPLE_CLASSES[usize::from(b)], 1),
-        Some(&lead) => {
-            let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
-            wide_class(lead, at(1), at(2))
-        }
+        Some(&lead) => match simple_width(bytes, i) {
+            Some(_) => {
+                let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+                wide_class(lead, at(1), at(2))
+            }
+            None => (simple_class::NOT_SIMPLE, 1),
+        },
     }
 }
 
@@ -611,6 +617,7 @@ fn wide_class(lead: u8, b1: u8, b2: u8) -> (u8, usize) {
 /// `！（）？`. Each is its own NFC, lower case and typographic form, never joins ASCII
 /// whitespace, and has the word-break class [`wide_class`] gives (unit tests check every
 /// one against `unicode-segmentation`).
+#[inline]
 fn simple_width(bytes: &[u8], i: usize) -> Option<usize> {
     let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
     let (lead, b1, b2) = (at(0), at(1), at(2));
@@ -665,9 +672,10 @@ struct ScannedWord {
 
 /// The word of simple text that starts at `start` with a letter, a digit, `_` or Katakana:
 /// UAX #29's WB5 to WB13b, the middle characters of WB6, WB7, WB11 and WB12 included.
+// Inlined into the scan of every word: a call cost a sixth of the scan.
+#[inline(always)]
 fn scan_word(bytes: &[u8], start: usize) -> ScannedWord {
     use simple_class as C;
-    let n = bytes.len();
     let mut w = ScannedWord {
         end: start,
         h: 1 ^ FNV_OFFSET,
@@ -686,32 +694,40 @@ fn scan_word(bytes: &[u8], start: usize) -> ScannedWord {
                 (w.word, w.last_alnum) = (true, true);
             }
         }
-        if i >= n {
+        let Some(&b) = bytes.get(i) else {
             break;
-        }
-        let (class, width) = class_at(bytes, i);
-        if i == start || joins_in_word(prev, class) {
-            w.h = fnv_all(w.h, bytes.get(i..i + width));
-            let alnum = class != C::EXTEND;
-            (i, prev, w.last_alnum) = (i + width, class, alnum);
-            w.word |= alnum;
-            continue;
-        }
-        let after = class_at(bytes, i + width).0;
-        let letters = prev == C::LETTER && after == C::LETTER;
-        let digits = prev == C::DIGIT && after == C::DIGIT;
-        let bridged = match class {
-            C::MID_LETTER => letters,
-            C::MID_NUM => digits,
-            C::MID_NUM_LET => letters || digits,
-            _ => false,
         };
-        if !bridged {
-            break;
+        let (class, width) = match b < 0x80 {
+            true => (SIMPLE_CLASSES[usize::from(b)], 1),
+            false => class_at(bytes, i),
+        };
+        match class {
+            // Nothing joins them (most words end at a space).
+            C::SPACE | C::OTHER | C::IDEOGRAPH | C::NOT_SIMPLE => break,
+            C::MID_LETTER | C::MID_NUM | C::MID_NUM_LET => {
+                let after = class_at(bytes, i + width).0;
+                let letters = prev == C::LETTER && after == C::LETTER;
+                let digits = prev == C::DIGIT && after == C::DIGIT;
+                let bridged = match class {
+                    C::MID_LETTER => letters,
+                    C::MID_NUM => digits,
+                    _ => letters || digits,
+                };
+                if !bridged {
+                    break;
+                }
+                w.h = fnv_all(w.h, bytes.get(i..i + width));
+                w.esc |= b == b'\'';
+                i += width;
+            }
+            _ if i == start || joins_in_word(prev, class) => {
+                w.h = fnv_all(w.h, bytes.get(i..i + width));
+                let alnum = class != C::EXTEND;
+                (i, prev, w.last_alnum) = (i + width, class, alnum);
+                w.word |= alnum;
+            }
+            _ => break,
         }
-        w.h = fnv_all(w.h, bytes.get(i..i + width));
-        w.esc |= bytes[i] == b'\'';
-        i += width;
     }
     w.end = i;
     w
@@ -719,14 +735,18 @@ fn scan_word(bytes: &[u8], start: usize) -> ScannedWord {
 
 /// Segments and keys simple text ([`is_simple`]) in one pass: the segmentation of
 /// [`simple_segments`] and the keys of `simple_keys` (unit tests check both).
-/// Whitespace is reported once per run (it makes no token).
-fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
+/// Whitespace is reported once per run (it makes no token). Stops and returns false at
+/// a character simple text does not hold: the text needs the general way.
+fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) -> bool {
     use simple_class as C;
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
     while i < n {
         let (class, width) = class_at(bytes, i);
+        if class == C::NOT_SIMPLE {
+            return false;
+        }
         if class == C::SPACE {
             while i < n && class_at(bytes, i).0 == C::SPACE {
                 i += 1;
@@ -768,6 +788,7 @@ fn scan_simple(text: &str, mut emit: impl FnMut(Scanned)) {
             esc: matches!(bytes[start], b'&' | b'<' | b'>' | b'"' | b'\''),
         });
     }
+    true
 }
 
 /// Consumes ASCII letters and digits from `i`, hashing them into the key `h`: the end, the
@@ -777,9 +798,7 @@ fn ascii_alnum_run(bytes: &[u8], mut i: usize, mut h: u64) -> (usize, u8, u64) {
     use simple_class as C;
     let mut last = C::OTHER;
     while let Some(&b) = bytes.get(i) {
-        let Some(&class) = SIMPLE_CLASSES.get(usize::from(b)) else {
-            break;
-        };
+        let class = SIMPLE_CLASSES[usize::from(b)];
         if !(class == C::LETTER || class == C::DIGIT) {
             break;
         }
@@ -943,14 +962,16 @@ fn is_latin_letter(lead: u8, next: Option<&u8>) -> bool {
 /// Text whose every character is ASCII or one of [`simple_width`]'s (most European
 /// policies, and Arabic and Japanese ones of common characters): it takes the fast paths
 /// of segmentation and keys.
+#[inline]
 fn is_simple(text: &str) -> bool {
-    if text.is_ascii() {
-        return true;
-    }
-    let bytes = text.as_bytes();
+    text.is_ascii() || is_simple_beyond_ascii(text.as_bytes())
+}
+
+/// [`is_simple`] for text that is not all ASCII.
+fn is_simple_beyond_ascii(bytes: &[u8]) -> bool {
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] < 0x80 {
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
             i += 1;
         } else if let Some(width) = simple_width(bytes, i) {
             i += width;
@@ -1668,10 +1689,24 @@ impl<'a> DocParser<'a> {
             Text::Borrowed(s) => s,
             Text::Owned(s) => s.as_str(),
         };
-        if is_simple(source) {
-            self.tokenize_simple(&text, source);
+        // Simple text (nearly all) in one pass; the pass stops at the first character
+        // simple text does not hold, and what it made is taken back.
+        let (toks, ws, nb) = (self.toks.len(), self.ws, self.nb);
+        if self.tokenize_simple(&text, source) {
             return;
         }
+        self.toks.truncate(toks);
+        self.extra.truncate(toks);
+        (self.ws, self.nb) = (ws, nb);
+        self.tokenize_general(&text);
+    }
+
+    /// [`Self::tokenize`] for any text: UAX #29 segments, then each one's keys.
+    fn tokenize_general(&mut self, text: &Text<'a>) {
+        let source: &str = match text {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s.as_str(),
+        };
         let mut segments = std::mem::take(&mut self.segments);
         segments.clear();
         for_each_segment(source, |start, end| segments.push((start, end)));
@@ -1696,7 +1731,7 @@ impl<'a> DocParser<'a> {
                 },
                 edges: alphanumeric_edges(segment),
             };
-            let text: Cow<'a, str> = match &text {
+            let text: Cow<'a, str> = match text {
                 // Re-slice the body to keep its lifetime.
                 Text::Borrowed(s) => Cow::Borrowed(&s[start..end]),
                 Text::Owned(_) => Cow::Owned(segment.to_string()),
@@ -1719,8 +1754,9 @@ impl<'a> DocParser<'a> {
     }
 
     /// [`Self::tokenize`] for simple text ([`is_simple`]): segments are all spaces or all
-    /// not, letters are alphanumeric, and keys are exact.
-    fn tokenize_simple(&mut self, text: &Text<'a>, source: &str) {
+    /// not, letters are alphanumeric, and keys are exact. False (some tokens pushed) when
+    /// the text is not simple.
+    fn tokenize_simple(&mut self, text: &Text<'a>, source: &str) -> bool {
         scan_simple(source, |item| {
             let Scanned::Token {
                 start,
@@ -1756,7 +1792,7 @@ impl<'a> DocParser<'a> {
             self.push_tok(tok, extra);
             self.ws = false;
             self.nb = false;
-        });
+        })
     }
 
     fn close_leaf(&mut self) {
@@ -2075,7 +2111,7 @@ mod tests {
         proptest!(ProptestConfig::with_cases(4000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24))| {
             let text: String = idx.iter().map(|&i| alphabet[i]).collect();
             let mut scanned = Vec::new();
-            scan_simple(&text, |s| scanned.push(s));
+            prop_assert!(scan_simple(&text, |s| scanned.push(s)));
             prop_assert_eq!(scanned, scanned_reference(&text), "{:?}", text);
         });
     }
@@ -2120,8 +2156,36 @@ mod tests {
                 prop_assert_eq!(simple_keys(seg, true), token_keys(seg, true), "{:?}", seg);
             }
             let mut scanned = Vec::new();
-            scan_simple(&text, |s| scanned.push(s));
+            prop_assert!(scan_simple(&text, |s| scanned.push(s)));
             prop_assert_eq!(scanned, scanned_reference(&text), "{:?}", text);
+        });
+    }
+
+    /// Text with a character the fast pass does not take, anywhere: the pass gives the text
+    /// back and the tokens are those of the general way alone.
+    #[test]
+    fn text_the_fast_pass_gives_back_is_tokenized_the_general_way() {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> = "aZ09_.,' \tébあア中\u{301}\u{a0}\u{2019}ǅ\u{5d0}\u{1F600}"
+            .chars()
+            .collect();
+        // Each token's text, key and spaces, and what fingerprints take of it.
+        let tokens = |p: &DocParser<'_>| -> Vec<String> {
+            p.toks
+                .iter()
+                .zip(&p.extra)
+                .map(|(t, x)| format!("{:?}", (&t.text, t.key, t.ws, t.nb, x.text_hash, x.edges)))
+                .collect()
+        };
+        proptest!(ProptestConfig::with_cases(3000), |(idx in proptest::collection::vec(0..alphabet.len(), 0..24), ws: bool)| {
+            let text: String = idx.iter().map(|&i| alphabet[i]).collect();
+            let (mut both, mut general) = (DocParser::new(), DocParser::new());
+            // A space before the text (from the run before) is the first token's.
+            (both.ws, general.ws) = (ws, ws);
+            both.tokenize(Text::Borrowed(&text));
+            general.tokenize_general(&Text::Borrowed(&text));
+            prop_assert_eq!(tokens(&both), tokens(&general), "{:?}", text);
+            prop_assert_eq!((both.ws, both.nb), (general.ws, general.nb));
         });
     }
 
@@ -2169,7 +2233,7 @@ mod tests {
                     let slow: Vec<&str> = text.split_word_bounds().collect();
                     assert_eq!(segments(&text), slow, "{text:?}");
                     let mut scanned = Vec::new();
-                    scan_simple(&text, |s| scanned.push(s));
+                    assert!(scan_simple(&text, |s| scanned.push(s)));
                     assert_eq!(scanned, scanned_reference(&text), "{text:?}");
                 }
             }
