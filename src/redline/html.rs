@@ -1354,7 +1354,6 @@ impl<'d, 'a> Renderer<'d, 'a> {
     /// Resolves segments to tokens, marks and spaces for one view (A.2 step 9,
     /// "Whitespace").
     fn pieces(&self, segs: &[Seg], view: View, out: &mut Pieces<'_, 'd>) {
-        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
         let mut k = 0;
         while k < segs.len() {
             let s = segs[k];
@@ -1365,86 +1364,135 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 k += 1;
                 continue;
             }
-            match view {
-                View::Old | View::New => {
-                    let skip = if view == View::Old { Op::Ins } else { Op::Del };
-                    if s.op != skip {
-                        let (doc, i) = if view == View::Old || s.n == NONE {
-                            (od, s.o)
-                        } else {
-                            (nd, s.n)
-                        };
-                        let tok = &doc.toks[i];
-                        let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| {
-                            if view == View::New {
-                                self.note(&s)
-                            } else {
-                                String::new()
-                            }
-                        });
-                        let marks = &doc.style(tok).rendered;
-                        let inside = out.last().is_some_and(|p: &Piece<'_>| {
-                            p.op == s.op
-                                && p.op != Op::Eq
-                                && p.marks == marks.as_slice()
-                                && p.note == note
-                        });
-                        out.push(Piece {
-                            op: s.op,
-                            marks,
-                            space: space(tok.ws, inside),
-                            nb: tok.nb,
-                            tok: Some(tok),
-                            images: &doc.images,
-                            note,
-                            ins_break: false,
-                        });
-                    }
-                    k += 1;
+            if view == View::Inline && matches!(s.op, Op::Del | Op::Ins) {
+                let end = segs[k..]
+                    .iter()
+                    .position(|x| {
+                        !matches!(x.op, Op::Del | Op::Ins) || x.o == SENTINEL || x.n == SENTINEL
+                    })
+                    .map_or(segs.len(), |p| k + p);
+                let after_break = out.last().is_some_and(|p| p.tok.is_none());
+                self.region_pieces(&segs[k..end], segs.get(end), after_break, out);
+                k = end;
+                continue;
+            }
+            let run = self.equal_run(&segs[k..], view);
+            if run > 2 {
+                // The first and the last of a run of equal words go as pieces (what comes
+                // before and after them depends on them); those between are written
+                // straight away, as `Writer::piece` would write them.
+                self.push_one(s, view, out);
+                let writer = out.flush();
+                for s in &segs[k + 1..k + run - 1] {
+                    let (doc, tok, ws) = self.equal_token(s, view);
+                    writer.equal(tok, &doc.style(tok).rendered, ws, &doc.images);
                 }
-                View::Inline => {
-                    if matches!(s.op, Op::Del | Op::Ins) {
-                        let end = segs[k..]
-                            .iter()
-                            .position(|x| {
-                                !matches!(x.op, Op::Del | Op::Ins)
-                                    || x.o == SENTINEL
-                                    || x.n == SENTINEL
-                            })
-                            .map_or(segs.len(), |p| k + p);
-                        let after_break = out.last().is_some_and(|p| p.tok.is_none());
-                        self.region_pieces(&segs[k..end], segs.get(end), after_break, out);
-                        k = end;
-                        continue;
+                self.push_one(segs[k + run - 1], view, out);
+                k += run;
+                continue;
+            }
+            self.push_one(s, view, out);
+            k += 1;
+        }
+    }
+
+    /// How many segments `segs` starts with that are equal words written with their own
+    /// spaces: in the inline view, spaces that both versions have.
+    fn equal_run(&self, segs: &[Seg], view: View) -> usize {
+        segs.iter()
+            .take_while(|x| {
+                x.op == Op::Eq
+                    && x.o != SENTINEL
+                    && x.n != SENTINEL
+                    && (view != View::Inline || x.ws == Ws::Both)
+            })
+            .count()
+    }
+
+    /// An equal segment's document, token and space in `view`, after another token
+    /// (what [`Self::push_one`] makes of it then).
+    fn equal_token(&self, s: &Seg, view: View) -> (&'d Document<'a>, &'d Tok<'a>, bool) {
+        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
+        let (doc, i) = if view == View::Old || s.n == NONE {
+            (od, s.o)
+        } else {
+            (nd, s.n)
+        };
+        let tok = &doc.toks[i];
+        let ws = match view {
+            View::Inline => {
+                od.toks.get(s.o).is_some_and(|t| t.ws) || nd.toks.get(s.n).is_some_and(|t| t.ws)
+            }
+            View::Old | View::New => tok.ws,
+        };
+        (doc, tok, ws)
+    }
+
+    /// One segment as a piece (a deletion or an insertion in the inline view goes with its
+    /// region: [`Self::region_pieces`]).
+    fn push_one(&self, s: Seg, view: View, out: &mut Pieces<'_, 'd>) {
+        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
+        match view {
+            View::Old | View::New => {
+                let skip = if view == View::Old { Op::Ins } else { Op::Del };
+                if s.op == skip {
+                    return;
+                }
+                let (doc, i) = if view == View::Old || s.n == NONE {
+                    (od, s.o)
+                } else {
+                    (nd, s.n)
+                };
+                let tok = &doc.toks[i];
+                let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| {
+                    if view == View::New {
+                        self.note(&s)
+                    } else {
+                        String::new()
                     }
-                    let (doc, i) = if s.n == NONE { (od, s.o) } else { (nd, s.n) };
-                    let tok = &doc.toks[i];
-                    let ws = od.toks.get(s.o).is_some_and(|t| t.ws)
-                        || nd.toks.get(s.n).is_some_and(|t| t.ws)
-                        || out.last().is_some_and(|p| p.tok.is_none());
-                    let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| self.note(&s));
-                    let marks = &doc.style(tok).rendered;
-                    let one_sided = match s.ws {
-                        Ws::Both => None,
-                        Ws::OldOnly => Some(Space::OldOnly),
-                        Ws::NewOnly => Some(Space::NewOnly),
-                    };
-                    let inside = s.op != Op::Eq
-                        && out.last().is_some_and(|p: &Piece<'_>| {
-                            p.op == s.op && p.marks == marks.as_slice() && p.note == note
-                        });
-                    out.push(Piece {
-                        op: s.op,
-                        marks,
-                        space: one_sided.unwrap_or(space(ws, inside)),
-                        nb: tok.nb,
-                        tok: Some(tok),
-                        images: &doc.images,
-                        note,
-                        ins_break: false,
+                });
+                let marks = &doc.style(tok).rendered;
+                let inside = out.last().is_some_and(|p: &Piece<'_>| {
+                    p.op == s.op && p.op != Op::Eq && p.marks == marks.as_slice() && p.note == note
+                });
+                out.push(Piece {
+                    op: s.op,
+                    marks,
+                    space: space(tok.ws, inside),
+                    nb: tok.nb,
+                    tok: Some(tok),
+                    images: &doc.images,
+                    note,
+                    ins_break: false,
+                });
+            }
+            View::Inline => {
+                let (doc, i) = if s.n == NONE { (od, s.o) } else { (nd, s.n) };
+                let tok = &doc.toks[i];
+                let ws = od.toks.get(s.o).is_some_and(|t| t.ws)
+                    || nd.toks.get(s.n).is_some_and(|t| t.ws)
+                    || out.last().is_some_and(|p| p.tok.is_none());
+                let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| self.note(&s));
+                let marks = &doc.style(tok).rendered;
+                let one_sided = match s.ws {
+                    Ws::Both => None,
+                    Ws::OldOnly => Some(Space::OldOnly),
+                    Ws::NewOnly => Some(Space::NewOnly),
+                };
+                let inside = s.op != Op::Eq
+                    && out.last().is_some_and(|p: &Piece<'_>| {
+                        p.op == s.op && p.marks == marks.as_slice() && p.note == note
                     });
-                    k += 1;
-                }
+                out.push(Piece {
+                    op: s.op,
+                    marks,
+                    space: one_sided.unwrap_or(space(ws, inside)),
+                    nb: tok.nb,
+                    tok: Some(tok),
+                    images: &doc.images,
+                    note,
+                    ins_break: false,
+                });
             }
         }
     }
@@ -1521,7 +1569,7 @@ struct Pieces<'w, 'd> {
     last: Option<Piece<'d>>,
 }
 
-impl<'d> Pieces<'_, 'd> {
+impl<'w, 'd> Pieces<'w, 'd> {
     fn push(&mut self, piece: Piece<'d>) {
         if let Some(previous) = self.last.replace(piece) {
             self.writer.piece(&previous);
@@ -1530,6 +1578,14 @@ impl<'d> Pieces<'_, 'd> {
 
     fn last(&self) -> Option<&Piece<'d>> {
         self.last.as_ref()
+    }
+
+    /// Writes the piece held back, and hands out the writer for what needs no piece.
+    fn flush(&mut self) -> &mut Writer<'w, 'd> {
+        if let Some(previous) = self.last.take() {
+            self.writer.piece(&previous);
+        }
+        &mut self.writer
     }
 
     fn finish(mut self) {

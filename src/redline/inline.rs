@@ -276,6 +276,28 @@ impl<'w, 'd> Writer<'w, 'd> {
         self.token(p);
     }
 
+    /// What [`Self::piece`] writes for an equal token with no note and its own space
+    /// (`ws`), after an equal piece: nothing is open then but marks.
+    pub(super) fn equal(&mut self, tok: &Tok<'_>, marks: &'d [RMark], ws: bool, images: &[Image]) {
+        debug_assert!(self.wrap.is_none() && self.region.is_none() && self.pending_note.is_none());
+        let keep = self
+            .marks
+            .iter()
+            .zip(marks)
+            .take_while(|(a, b)| std::ptr::eq(**a, *b) || **a == *b)
+            .count();
+        self.close_marks(keep);
+        if ws {
+            self.space(tok.nb);
+        }
+        for m in &marks[keep..] {
+            self.out.push_str(m.open_in(self.sbs));
+            self.marks.push(m);
+        }
+        self.started = true;
+        write_token(self.out, tok, images);
+    }
+
     fn space(&mut self, nb: bool) {
         if self.started {
             self.out.push_str(if nb { "\u{a0}" } else { " " });
