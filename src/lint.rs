@@ -430,15 +430,20 @@ const MONTH_LOCALES: &[&str] = &[
 fn date_lines(text: &Text, effective: NaiveDate) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let body = text.body();
-    let ends = memchr::memchr_iter(b'\n', body.as_bytes())
-        .map(|i| i + 1)
-        .chain(std::iter::once(body.len()));
-    let mut start = 0;
-    for end in ends {
-        let Some(line) = body.get(start..end).filter(|l| !l.is_empty()) else {
+    let bytes = body.as_bytes();
+    // Only a line with a colon can be a date line: each is found from its
+    // first colon (most lines have none, and are not looked at).
+    let mut next_line = 0;
+    for colon in memchr::memchr_iter(b':', bytes) {
+        if colon < next_line {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..colon]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[colon..]).map_or(bytes.len(), |i| colon + i + 1);
+        next_line = end;
+        let Some(line) = body.get(line_start..end) else {
             continue;
         };
-        let line_start = std::mem::replace(&mut start, end);
         let content = line
             .trim_end()
             .trim_start_matches(['*', '_', '#', ' ', '>']);
@@ -785,6 +790,26 @@ mod tests {
         assert_eq!(find_date(" 24 de mayo de 2026"), Some(date("2026-05-24")));
         assert_eq!(find_date(" 2026-05-24"), Some(date("2026-05-24")));
         assert_eq!(find_date(" soon"), None);
+    }
+
+    #[test]
+    fn date_lines_are_found_by_their_first_colon_on_any_line() {
+        let file = "---\ntitle: T\n---\nNote: see 1 May 2026.\n\n**Last updated:** 1 May 2026\nPlain line\n> Effective date: June 1, 2026 (see: below)\nLast updated: 2026-06-01";
+        let body = file.find("Note").unwrap()..file.len();
+        let text = Text {
+            locale: "en".into(),
+            source: crate::source::SourceFile::new("content/p/2026-06-01/en.md", file),
+            front: Default::default(),
+            body,
+            sha256: String::new(),
+        };
+        let found: Vec<(usize, usize, bool)> = date_lines(&text, date("2026-06-01"))
+            .iter()
+            .map(|d| (d.line.unwrap(), d.column.unwrap(), d.is_error()))
+            .collect();
+        // "Note:" is no date label; a differing date is an error, the
+        // version's own a warning; the last line has no line break.
+        assert_eq!(found, [(6, 1, true), (8, 1, false), (9, 1, false)]);
     }
 
     #[test]
