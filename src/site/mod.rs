@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::{self, LinkContext, Rendered};
-use crate::model::{Site, Text, Timeline, Version};
+use crate::model::{Site, Text, Timeline, Version, VersionId};
 use crate::templates::Templates;
 use crate::theme::Theme;
 use urls::Urls;
@@ -73,6 +73,8 @@ pub struct Build<'a> {
     lint_scans: Mutex<Vec<(String, crate::lint::Scan<'a>)>>,
     /// Rendered policy menus, by (locale, active policy, on /changes/).
     nav_cache: Mutex<HashMap<NavKey, minijinja::Value>>,
+    /// Version histories, by (policy, locale).
+    history_cache: Mutex<HashMap<(usize, String), Arc<views::HistoryItems>>>,
 }
 
 /// A policies menu: (locale, active policy, on the site's changelog).
@@ -140,6 +142,7 @@ impl<'a> Build<'a> {
             policy_slugs: site.policy_slugs(),
             only,
             nav_cache: Mutex::new(HashMap::new()),
+            history_cache: Mutex::new(HashMap::new()),
         };
         Ok((build, diagnostics))
     }
@@ -232,6 +235,20 @@ impl<'a> Build<'a> {
         )?);
         lock(&self.nav_cache).insert(key, html.clone());
         Ok(html)
+    }
+
+    /// `page.history` of a version page: the policy's versions in `locale`,
+    /// made once per policy and language, with `active` marked.
+    pub fn history(&self, policy: usize, locale: &str, active: VersionId) -> minijinja::Value {
+        let key = (policy, locale.to_string());
+        let cached = lock(&self.history_cache).get(&key).cloned();
+        let items = cached.unwrap_or_else(|| {
+            let items = Arc::new(pages::history_items(self, policy, locale));
+            lock(&self.history_cache).insert(key, Arc::clone(&items));
+            items
+        });
+        let active = items.ids.iter().position(|id| *id == active);
+        minijinja::Value::from_object(views::History { items, active })
     }
 
     /// True when this build renders the pages of policy `index`.

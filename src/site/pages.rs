@@ -677,12 +677,7 @@ fn policy_page(
     } else {
         None
     };
-    let history = timeline
-        .entries
-        .iter()
-        .rev()
-        .map(|e| history_item(build, slug, *e, locale, Some(version.id)))
-        .collect();
+    let history = build.history(policy, locale, version.id);
     let previous = timeline.previous(version.id);
     let compare_current_url = match current {
         Some(c) if c.version.id != version.id && entry.status != Status::Draft => {
@@ -708,6 +703,25 @@ fn policy_page(
             .map(|p| build.urls.compare(locale, slug, p.version.id, version.id)),
         compare_current_url,
     })
+}
+
+/// A policy's versions in `locale`, newest first, for [`Build::history`].
+pub(super) fn history_items(build: &Build<'_>, policy: usize, locale: &str) -> HistoryItems {
+    let timeline = &build.timelines[policy];
+    let slug = &timeline.policy.slug;
+    let entries = || timeline.entries.iter().rev();
+    let items = entries()
+        .map(|e| {
+            let mut item = history_item(build, slug, *e, locale, None);
+            let inactive = minijinja::Value::from_serialize(&item);
+            item.active = true;
+            (inactive, minijinja::Value::from_serialize(&item))
+        })
+        .collect();
+    HistoryItems {
+        ids: entries().map(|e| e.version.id).collect(),
+        items,
+    }
 }
 
 fn history_item(

@@ -3,8 +3,13 @@
 //! Dates are ISO strings (`2026-05-24`); templates format them with
 //! `|date` in the page's language. HTML we produce is a safe string.
 
+use std::sync::Arc;
+
 use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
+
+use crate::model::VersionId;
 
 /// Every page's template context: `lang` (for `t()` and `|date`), the
 /// layout shared by all pages, and the page's own data.
@@ -165,8 +170,9 @@ pub struct PolicyPage {
     pub prevailing: Option<Prevailing>,
     /// On the current page: the next version that is announced.
     pub upcoming_notice: Option<ChangeItem>,
-    /// Every version of the policy, newest first, for the history list.
-    pub history: Vec<HistoryItem>,
+    /// Every version of the policy, newest first, for the history list: a
+    /// sequence of [`HistoryItem`]s ([`History`]).
+    pub history: Value,
     /// Redline against the previous version.
     pub compare_previous_url: Option<String>,
     /// Redline against the current version (on archived and upcoming pages).
@@ -250,6 +256,45 @@ pub struct HistoryItem {
     pub url: String,
     pub active: bool,
     pub translated: bool,
+}
+
+/// A policy's versions in one language as `page.history` lists them: made
+/// once per policy and language ([`super::Build::history`]) and shared by
+/// their pages, each with its own version active. Made per page, they
+/// were a tenth of `check`'s template work at 25 versions.
+#[derive(Debug)]
+pub struct HistoryItems {
+    /// Newest first, as the items.
+    pub ids: Vec<VersionId>,
+    /// Each item as a template value, inactive and active.
+    pub items: Vec<(Value, Value)>,
+}
+
+/// [`HistoryItems`] with the page's own version active: a sequence of
+/// [`HistoryItem`]s to templates.
+#[derive(Debug)]
+pub struct History {
+    pub items: Arc<HistoryItems>,
+    pub active: Option<usize>,
+}
+
+impl Object for History {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let index = key.as_usize()?;
+        let (inactive, active) = self.items.items.get(index)?;
+        match self.active == Some(index) {
+            true => Some(active.clone()),
+            false => Some(inactive.clone()),
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.items.items.len())
+    }
 }
 
 /// The 404 page.
