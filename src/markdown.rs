@@ -109,10 +109,11 @@ pub fn raw_events(body: &str) -> Vec<(Event<'_>, Range<usize>)> {
     events
 }
 
-/// [`safe_events`] from a body's [`raw_events`].
-pub fn safe_events_from<'a>(raw: &[(Event<'a>, Range<usize>)]) -> Vec<(Event<'a>, Range<usize>)> {
+/// [`safe_events`] from a body's [`raw_events`], taken (not copied: a
+/// text's events were cloned and dropped once more than needed).
+pub fn safe_events_from(raw: Vec<(Event<'_>, Range<usize>)>) -> Vec<(Event<'_>, Range<usize>)> {
     let source_len = raw.last().map_or(0, |(_, range)| range.end);
-    sanitize(raw.iter().cloned(), source_len)
+    sanitize(raw.into_iter(), source_len)
 }
 
 fn sanitize<'a>(

@@ -172,8 +172,7 @@ fn render_text<'a>(
     // safe ones.
     let raw = markdown::raw_events(text.body());
     build.keep_lint_scan(text, crate::lint::scan_events(text, &raw));
-    let events: Vec<(Event<'a>, Range<usize>)> = markdown::safe_events_from(&raw);
-    drop(raw);
+    let events: Vec<(Event<'a>, Range<usize>)> = markdown::safe_events_from(raw);
     // A body is rendered once per page locale (its links keep the
     // reader's language): the policy page shares its current version's.
     let mut bodies: BTreeMap<&str, Rendered> = BTreeMap::new();
