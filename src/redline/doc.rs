@@ -542,7 +542,7 @@ mod simple_class {
     pub const KATAKANA: u8 = 8;
     /// Hiragana and CJK ideographs: UAX #29's Other (a segment each), but alphanumeric.
     pub const IDEOGRAPH: u8 = 9;
-    /// A character simple text does not hold ([`super::simple_width`]).
+    /// A character simple text does not hold ([`super::wide_class`]).
     pub const NOT_SIMPLE: u8 = 10;
 }
 
@@ -575,69 +575,49 @@ fn class_at(bytes: &[u8], i: usize) -> (u8, usize) {
     match bytes.get(i) {
         None => (simple_class::OTHER, 1),
         Some(&b) if b < 0x80 => (SIMPLE_CLASSES[usize::from(b)], 1),
-        Some(&lead) => match simple_width(bytes, i) {
-            Some(_) => {
-                let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
-                wide_class(lead, at(1), at(2))
-            }
-            None => (simple_class::NOT_SIMPLE, 1),
-        },
+        Some(_) => wide_class(bytes, i).unwrap_or((simple_class::NOT_SIMPLE, 1)),
     }
 }
 
-/// [`class_at`] for a character of two or three bytes that [`simple_width`] accepts.
-fn wide_class(lead: u8, b1: u8, b2: u8) -> (u8, usize) {
-    use simple_class as C;
-    match lead {
-        0xc3..=0xc9 => (C::LETTER, 2),
-        // Arabic: `،` is MidNum, `؛` and `؟` Other, U+0620 to U+064A letters.
-        0xd8 => match b1 {
-            0x8c => (C::MID_NUM, 2),
-            0x9b | 0x9f => (C::OTHER, 2),
-            _ => (C::LETTER, 2),
-        },
-        0xd9 if b1 >= 0xa0 => (C::DIGIT, 2),
-        0xd9 => (C::LETTER, 2),
-        0xe3 => match (b1, b2) {
-            (0x80, 0x85) => (C::LETTER, 3),
-            // `、。「」『』【】` and `・`.
-            (0x80, _) | (0x83, 0xbb) => (C::OTHER, 3),
-            (0x81, _) | (0x82, ..=0x96) => (C::IDEOGRAPH, 3),
-            _ => (C::KATAKANA, 3),
-        },
-        0xe4..=0xe9 => (C::IDEOGRAPH, 3),
-        // Fullwidth `！（）？`.
-        _ => (C::OTHER, 3),
-    }
-}
-
-/// The UTF-8 width of the non-ASCII character at `i` if simple text may hold it: a Latin
-/// letter; an Arabic letter or digit, `،`, `؛` or `؟`; Hiragana, Katakana (but U+30A0 and
-/// U+30FF), CJK ideographs (U+4E00 to U+9FFF), `々`, `、。「」『』【】・` and fullwidth
-/// `！（）？`. Each is its own NFC, lower case and typographic form, never joins ASCII
-/// whitespace, and has the word-break class [`wide_class`] gives (unit tests check every
-/// one against `unicode-segmentation`).
+/// The class and UTF-8 width of the non-ASCII character at `i` if simple text may hold it:
+/// a Latin letter; an Arabic letter or digit, `،`, `؛` or `؟`; Hiragana, Katakana (but
+/// U+30A0 and U+30FF), CJK ideographs (U+4E00 to U+9FFF), `々`, `、。「」『』【】・` and
+/// fullwidth `！（）？`. Each is its own NFC, lower case and typographic form, never joins
+/// ASCII whitespace, and has the word-break class given here (unit tests check every one
+/// against `unicode-segmentation`).
 #[inline]
-fn simple_width(bytes: &[u8], i: usize) -> Option<usize> {
+fn wide_class(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
+    use simple_class as C;
     let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
     let (lead, b1, b2) = (at(0), at(1), at(2));
-    let simple = match lead {
-        0xc3..=0xc9 => is_latin_letter(lead, bytes.get(i + 1)),
-        0xd8 => matches!(b1, 0x8c | 0x9b | 0x9f | 0xa0..=0xbf),
-        0xd9 => matches!(b1, 0x80..=0x8a | 0xa0..=0xa9),
-        0xe3 => match b1 {
-            0x80 => matches!(b2, 0x81 | 0x82 | 0x85 | 0x8c..=0x91),
-            0x81 => b2 >= 0x81,
-            0x82 => !matches!(b2, 0x97..=0xa0),
-            0x83 => b2 <= 0xbe,
-            _ => false,
+    let class = match lead {
+        0xc3..=0xc9 if is_latin_letter(lead, bytes.get(i + 1)) => C::LETTER,
+        // Arabic: `،` is MidNum, `؛` and `؟` Other, U+0620 to U+064A letters.
+        0xd8 => match b1 {
+            0x8c => C::MID_NUM,
+            0x9b | 0x9f => C::OTHER,
+            0xa0..=0xbf => C::LETTER,
+            _ => return None,
         },
-        0xe4 => b1 >= 0xb8,
-        0xe5..=0xe9 => true,
-        0xef => b1 == 0xbc && matches!(b2, 0x81 | 0x88 | 0x89 | 0x9f),
-        _ => false,
+        0xd9 => match b1 {
+            0x80..=0x8a => C::LETTER,
+            0xa0..=0xa9 => C::DIGIT,
+            _ => return None,
+        },
+        0xe3 => match (b1, b2) {
+            (0x80, 0x85) => C::LETTER,
+            // `、。「」『』【】` and `・`.
+            (0x80, 0x81 | 0x82 | 0x8c..=0x91) | (0x83, 0xbb) => C::OTHER,
+            (0x81, 0x81..) | (0x82, ..=0x96) => C::IDEOGRAPH,
+            (0x82, 0xa1..) | (0x83, ..=0xbe) => C::KATAKANA,
+            _ => return None,
+        },
+        0xe4 if b1 >= 0xb8 => C::IDEOGRAPH,
+        0xe5..=0xe9 => C::IDEOGRAPH,
+        0xef if b1 == 0xbc && matches!(b2, 0x81 | 0x88 | 0x89 | 0x9f) => C::OTHER,
+        _ => return None,
     };
-    simple.then_some(if lead >= 0xe0 { 3 } else { 2 })
+    Some((class, if lead >= 0xe0 { 3 } else { 2 }))
 }
 
 /// Folds `bytes` (if any) into the FNV-1a hash `h`.
@@ -959,7 +939,7 @@ fn is_latin_letter(lead: u8, next: Option<&u8>) -> bool {
     }
 }
 
-/// Text whose every character is ASCII or one of [`simple_width`]'s (most European
+/// Text whose every character is ASCII or one of [`wide_class`]'s (most European
 /// policies, and Arabic and Japanese ones of common characters): it takes the fast paths
 /// of segmentation and keys.
 #[inline]
@@ -973,7 +953,7 @@ fn is_simple_beyond_ascii(bytes: &[u8]) -> bool {
     while let Some(&b) = bytes.get(i) {
         if b < 0x80 {
             i += 1;
-        } else if let Some(width) = simple_width(bytes, i) {
+        } else if let Some((_, width)) = wide_class(bytes, i) {
             i += width;
         } else {
             return false;
