@@ -1412,38 +1412,46 @@ impl<'d, 'a> Renderer<'d, 'a> {
     /// An equal segment's document, token and space in `view`, after another token
     /// (what [`Self::push_one`] makes of it then).
     fn equal_token(&self, s: &Seg, view: View) -> (&'d Document<'a>, &'d Tok<'a>, bool) {
+        let (doc, tok) = self.seg_token(s, view);
+        let ws = match view {
+            View::Inline => self.either_spaced(s),
+            View::Old | View::New => tok.ws,
+        };
+        (doc, tok, ws)
+    }
+
+    /// The document and token a segment shows in `view`: the old one's in the old view
+    /// and for deletions, else the new one's.
+    fn seg_token(&self, s: &Seg, view: View) -> (&'d Document<'a>, &'d Tok<'a>) {
         let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
         let (doc, i) = if view == View::Old || s.n == NONE {
             (od, s.o)
         } else {
             (nd, s.n)
         };
-        let tok = &doc.toks[i];
-        let ws = match view {
-            View::Inline => {
-                od.toks.get(s.o).is_some_and(|t| t.ws) || nd.toks.get(s.n).is_some_and(|t| t.ws)
-            }
-            View::Old | View::New => tok.ws,
-        };
-        (doc, tok, ws)
+        (doc, &doc.toks[i])
+    }
+
+    /// Whether either version has a space before the segment's token.
+    fn either_spaced(&self, s: &Seg) -> bool {
+        self.old.toks.get(s.o).is_some_and(|t| t.ws) || self.new.toks.get(s.n).is_some_and(|t| t.ws)
     }
 
     /// One segment as a piece (a deletion or an insertion in the inline view goes with its
     /// region: [`Self::region_pieces`]).
     fn push_one(&self, s: Seg, view: View, out: &mut Pieces<'_, 'd>) {
-        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
+        // A column skips the other side's words (which have no token on its side).
+        let skip = match view {
+            View::Old => Some(Op::Ins),
+            View::New => Some(Op::Del),
+            View::Inline => None,
+        };
+        if skip == Some(s.op) {
+            return;
+        }
+        let (doc, tok) = self.seg_token(&s, view);
         match view {
             View::Old | View::New => {
-                let skip = if view == View::Old { Op::Ins } else { Op::Del };
-                if s.op == skip {
-                    return;
-                }
-                let (doc, i) = if view == View::Old || s.n == NONE {
-                    (od, s.o)
-                } else {
-                    (nd, s.n)
-                };
-                let tok = &doc.toks[i];
                 let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| {
                     if view == View::New {
                         self.note(&s)
@@ -1467,11 +1475,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 });
             }
             View::Inline => {
-                let (doc, i) = if s.n == NONE { (od, s.o) } else { (nd, s.n) };
-                let tok = &doc.toks[i];
-                let ws = od.toks.get(s.o).is_some_and(|t| t.ws)
-                    || nd.toks.get(s.n).is_some_and(|t| t.ws)
-                    || out.last().is_some_and(|p| p.tok.is_none());
+                let ws = self.either_spaced(&s) || out.last().is_some_and(|p| p.tok.is_none());
                 let note = matches!(s.op, Op::Fmt | Op::Typo).then(|| self.note(&s));
                 let marks = &doc.style(tok).rendered;
                 let one_sided = match s.ws {

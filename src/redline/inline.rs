@@ -221,12 +221,8 @@ impl<'w, 'd> Writer<'w, 'd> {
             return;
         }
         let target = (p.op != Op::Eq).then_some(p.op);
-        let same_marks = self.marks.len() == p.marks.len()
-            && self
-                .marks
-                .iter()
-                .zip(p.marks)
-                .all(|(a, b)| std::ptr::eq(*a, b) || *a == b);
+        let same_marks =
+            self.marks.len() == p.marks.len() && self.kept_marks(p.marks) == p.marks.len();
         let continues = target.is_some()
             && self.wrap == target
             && same_marks
@@ -250,12 +246,7 @@ impl<'w, 'd> Writer<'w, 'd> {
             self.wrap_note = None;
         } else if !continues {
             self.close_wrap(p.op, p.note.as_deref());
-            let keep = self
-                .marks
-                .iter()
-                .zip(p.marks)
-                .take_while(|(a, b)| std::ptr::eq(**a, *b) || **a == *b)
-                .count();
+            let keep = self.kept_marks(p.marks);
             self.close_marks(keep);
             self.flush_note();
             match p.space {
@@ -264,10 +255,7 @@ impl<'w, 'd> Writer<'w, 'd> {
                 Space::NewOnly if self.started => self.out.push_str("<ins class=\"rl-ws\"> </ins>"),
                 _ => {}
             }
-            for m in &p.marks[keep..] {
-                self.out.push_str(m.open_in(self.sbs));
-                self.marks.push(m);
-            }
+            self.open_marks(&p.marks[keep..]);
             self.open_wrap(p);
         }
         if p.space == Space::Inside {
@@ -278,24 +266,35 @@ impl<'w, 'd> Writer<'w, 'd> {
 
     /// What [`Self::piece`] writes for an equal token with no note and its own space
     /// (`ws`), after an equal piece: nothing is open then but marks.
+    #[inline]
     pub(super) fn equal(&mut self, tok: &Tok<'_>, marks: &'d [RMark], ws: bool, images: &[Image]) {
         debug_assert!(self.wrap.is_none() && self.region.is_none() && self.pending_note.is_none());
-        let keep = self
-            .marks
-            .iter()
-            .zip(marks)
-            .take_while(|(a, b)| std::ptr::eq(**a, *b) || **a == *b)
-            .count();
+        let keep = self.kept_marks(marks);
         self.close_marks(keep);
         if ws {
             self.space(tok.nb);
         }
-        for m in &marks[keep..] {
+        self.open_marks(&marks[keep..]);
+        self.started = true;
+        write_token(self.out, tok, images);
+    }
+
+    /// How many of the open marks `marks` keeps (their common prefix).
+    #[inline]
+    fn kept_marks(&self, marks: &[RMark]) -> usize {
+        self.marks
+            .iter()
+            .zip(marks)
+            .take_while(|(a, b)| std::ptr::eq(**a, *b) || **a == *b)
+            .count()
+    }
+
+    #[inline]
+    fn open_marks(&mut self, marks: &'d [RMark]) {
+        for m in marks {
             self.out.push_str(m.open_in(self.sbs));
             self.marks.push(m);
         }
-        self.started = true;
-        write_token(self.out, tok, images);
     }
 
     fn space(&mut self, nb: bool) {
