@@ -224,29 +224,20 @@ impl<'a> Build<'a> {
         site_changes: bool,
     ) -> Result<minijinja::Value, Diagnostic> {
         let key = (locale.to_string(), active, site_changes);
-        if let Some(html) = lock(&self.nav_cache).get(&key) {
-            return Ok(html.clone());
-        }
-        let html = minijinja::Value::from_safe_string(pages::nav_html(
-            self,
-            locale,
-            active,
-            site_changes,
-        )?);
-        lock(&self.nav_cache).insert(key, html.clone());
-        Ok(html)
+        memo(&self.nav_cache, key, || {
+            pages::nav_html(self, locale, active, site_changes)
+                .map(minijinja::Value::from_safe_string)
+        })
     }
 
     /// `page.history` of a version page: the policy's versions in `locale`,
     /// made once per policy and language, with `active` marked.
     pub fn history(&self, policy: usize, locale: &str, active: VersionId) -> minijinja::Value {
         let key = (policy, locale.to_string());
-        let cached = lock(&self.history_cache).get(&key).cloned();
-        let items = cached.unwrap_or_else(|| {
-            let items = Arc::new(pages::history_items(self, policy, locale));
-            lock(&self.history_cache).insert(key, Arc::clone(&items));
-            items
+        let made = memo(&self.history_cache, key, || {
+            Ok::<_, std::convert::Infallible>(Arc::new(pages::history_items(self, policy, locale)))
         });
+        let Ok(items) = made;
         let active = items.ids.iter().position(|id| *id == active);
         minijinja::Value::from_object(views::History { items, active })
     }
@@ -374,6 +365,21 @@ impl Sink for Discard {
     fn put(&self, _file: OutputFile) -> Result<(), Diagnostic> {
         Ok(())
     }
+}
+
+/// The value `cache` holds for `key`, made by `make` (and kept) the first
+/// time. Two threads asking at once may both make it; either is kept.
+fn memo<K: Eq + std::hash::Hash, V: Clone, E>(
+    cache: &Mutex<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<V, E> {
+    if let Some(value) = lock(cache).get(&key) {
+        return Ok(value.clone());
+    }
+    let value = make()?;
+    lock(cache).insert(key, value.clone());
+    Ok(value)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -657,7 +657,7 @@ fn policy_page(
             .rev()
             .filter(|e| e.version.id < version.id && e.status != Status::Draft)
             .find(|e| e.version.text(locale).is_some())
-            .map(|e| history_item(build, slug, *e, locale, None)),
+            .map(|e| history_item(build, slug, *e, locale)),
     });
     let prevailing =
         (!shown.fallback && shown.text.locale != config.prevailing_locale).then(|| Prevailing {
@@ -712,7 +712,7 @@ pub(super) fn history_items(build: &Build<'_>, policy: usize, locale: &str) -> H
     let entries = || timeline.entries.iter().rev();
     let items = entries()
         .map(|e| {
-            let mut item = history_item(build, slug, *e, locale, None);
+            let mut item = history_item(build, slug, *e, locale);
             let inactive = minijinja::Value::from_serialize(&item);
             item.active = true;
             (inactive, minijinja::Value::from_serialize(&item))
@@ -724,20 +724,16 @@ pub(super) fn history_items(build: &Build<'_>, policy: usize, locale: &str) -> H
     }
 }
 
-fn history_item(
-    build: &Build<'_>,
-    slug: &str,
-    entry: Entry<'_>,
-    locale: &str,
-    active: Option<VersionId>,
-) -> HistoryItem {
+/// A version as the history lists it, not active (a page marks its own:
+/// [`Build::history`]).
+fn history_item(build: &Build<'_>, slug: &str, entry: Entry<'_>, locale: &str) -> HistoryItem {
     HistoryItem {
         version: entry.version.id.string(),
         effective: iso(entry.version.effective()),
         status: entry.status.as_str(),
         status_label: status_label(build, entry.status, locale),
         url: build.urls.version(locale, slug, entry.version.id),
-        active: active == Some(entry.version.id),
+        active: false,
         translated: entry.version.text(locale).is_some(),
     }
 }

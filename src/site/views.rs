@@ -260,8 +260,8 @@ pub struct HistoryItem {
 
 /// A policy's versions in one language as `page.history` lists them: made
 /// once per policy and language ([`super::Build::history`]) and shared by
-/// their pages, each with its own version active. Made per page, they
-/// were a tenth of `check`'s template work at 25 versions.
+/// their pages, each with its own version active (made per page, at 25
+/// versions in ten languages they cost `check` 2 % of its instructions).
 #[derive(Debug)]
 pub struct HistoryItems {
     /// Newest first, as the items.

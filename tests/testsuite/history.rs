@@ -63,10 +63,14 @@ fn version_pages_list_every_version_with_its_status_in_the_readers_language() {
         page.texts(".history-list .badge"),
         ["Upcoming", "In effect", "Earlier version"]
     );
-    assert_eq!(
-        page.attrs(".history-list a[aria-current]", "href"),
-        ["/privacy/2025-01-10/"]
-    );
+    // The list is shared by the policy's pages: each marks its own version.
+    for version in ["2025-01-10", "2026-03-01", "2026-12-15"] {
+        let page = site.page(&format!("privacy/{version}/index.html"));
+        assert_eq!(
+            page.attrs(".history-list a[aria-current]", "href"),
+            [format!("/privacy/{version}/")]
+        );
+    }
     let de = site.page("de/privacy/2025-01-10/index.html");
     assert_eq!(
         de.texts(".history-list .badge"),
