@@ -320,6 +320,9 @@ pub struct Document<'a> {
 #[derive(Debug)]
 pub(crate) struct PlainBlock {
     pub cells: Vec<String>,
+    /// For each token of the block, where its HTML ends in its cell's: a stretch of equal
+    /// words is copied from here rather than written word by word (`html::Renderer::copy_plain`).
+    pub ends: Vec<u32>,
     /// Holds an id or a link that the side-by-side view prefixes (`html::prefix_ids`).
     pub needs_prefix: bool,
 }

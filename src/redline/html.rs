@@ -1383,9 +1383,12 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 // straight away, as `Writer::piece` would write them.
                 self.push_one(s, view, out);
                 let writer = out.flush();
-                for s in &segs[k + 1..k + run - 1] {
-                    let (doc, tok, ws) = self.equal_token(s, view);
-                    writer.equal(tok, &doc.style(tok).rendered, ws, &doc.images);
+                let between = &segs[k + 1..k + run - 1];
+                if !self.copy_plain(&s, between, view, writer) {
+                    for s in between {
+                        let (doc, tok, ws) = self.equal_token(s, view);
+                        writer.equal(tok, &doc.style(tok).rendered, ws, &doc.images);
+                    }
                 }
                 self.push_one(segs[k + run - 1], view, out);
                 k += run;
@@ -1394,6 +1397,75 @@ impl<'d, 'a> Renderer<'d, 'a> {
             self.push_one(s, view, out);
             k += 1;
         }
+    }
+
+    /// Writes the equal segments `between` (after `first`, written) by copying them from
+    /// the document's own HTML of the block, as [`Writer::equal`] would write them one by
+    /// one: when they follow `first` in one cell of the document they show, with its
+    /// spaces (inline: the new version has a space wherever either has), and the view
+    /// needs no id prefixed. False when they do not: nothing is written then.
+    fn copy_plain(
+        &self,
+        first: &Seg,
+        between: &[Seg],
+        view: View,
+        writer: &mut Writer<'_, 'd>,
+    ) -> bool {
+        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
+        // The document each segment shows, as `seg_token` picks it.
+        let old_side = view == View::Old || first.n == NONE;
+        let (doc, index): (_, fn(&Seg) -> usize) = if old_side {
+            (od, |s| s.o)
+        } else {
+            (nd, |s| s.n)
+        };
+        let start = index(first);
+        let Some(next) = start.checked_add(1) else {
+            return false;
+        };
+        let in_order = between.iter().zip(next..).all(|(s, i)| {
+            index(s) == i
+                && match (view, old_side) {
+                    (View::Old, _) => true,
+                    (_, true) => s.n == NONE,
+                    (View::New, false) => true,
+                    (View::Inline, false) => {
+                        nd.toks[s.n].ws || !od.toks.get(s.o).is_some_and(|t| t.ws)
+                    }
+                }
+        });
+        let end = start + between.len();
+        let b = doc.blocks.partition_point(|b| b.toks.end <= start);
+        let Some(block) = doc.blocks.get(b) else {
+            return false;
+        };
+        // The cells hold the block's tokens in order from its first: `ends` follows them.
+        let c = block.cells.partition_point(|&at| at <= start);
+        let cell = c
+            .checked_sub(1)
+            .and_then(|c| Some((c, block.cell_range(c)?)));
+        let Some((c, _)) = cell.filter(|(_, r)| {
+            in_order
+                && r.contains(&start)
+                && r.contains(&end)
+                && block.cells.first() == Some(&block.toks.start)
+        }) else {
+            return false;
+        };
+        let plain = plain_html(doc, b);
+        if view != View::Inline && plain.needs_prefix {
+            return false;
+        }
+        let offset = |i: usize| plain.ends.get(i - block.toks.start).map(|&e| e as usize);
+        let html = match (plain.cells.get(c), offset(start), offset(end)) {
+            (Some(html), Some(from), Some(to)) => html.get(from..to),
+            _ => None,
+        };
+        let Some(html) = html else {
+            return false;
+        };
+        writer.copied(html, &doc.style(&doc.toks[end]).rendered);
+        true
     }
 
     /// How many segments `segs` starts with that are equal words written with their own
@@ -1768,17 +1840,19 @@ fn plain_html<'x>(doc: &'x Document<'_>, b: usize) -> &'x PlainBlock {
     doc.plain[b].get_or_init(|| {
         let block = &doc.blocks[b];
         let mut cells = Vec::with_capacity(block.cells.len());
+        let mut ends = Vec::with_capacity(block.toks.len());
         let mut needs_prefix = false;
         for k in 0..block.cells.len() {
             let mut html = String::with_capacity(block.toks.len() * 8);
             if let Some(range) = block.cell_range(k) {
-                write_plain(&mut html, doc, &doc.toks[range]);
+                write_plain(&mut html, doc, &doc.toks[range], &mut ends);
             }
             needs_prefix |= has_id_pattern(&html);
             cells.push(html);
         }
         PlainBlock {
             cells,
+            ends,
             needs_prefix,
         }
     })

@@ -125,7 +125,13 @@ fn write_token(out: &mut String, tok: &Tok<'_>, images: &[Image]) {
 /// Tokens of one document written as equal words (what [`Writer`] writes for pieces of
 /// [`Op::Eq`] with the tokens' own spaces): marks opened and closed by common prefix, the
 /// space between the closing and the opening marks, no space before the first token.
-pub(super) fn write_plain(out: &mut String, doc: &Document<'_>, toks: &[Tok<'_>]) {
+/// `ends` gets where each token's HTML ends in `out`.
+pub(super) fn write_plain(
+    out: &mut String,
+    doc: &Document<'_>,
+    toks: &[Tok<'_>],
+    ends: &mut Vec<u32>,
+) {
     let mut open: &[RMark] = &[];
     let mut last_style = None;
     for (k, tok) in toks.iter().enumerate() {
@@ -147,6 +153,7 @@ pub(super) fn write_plain(out: &mut String, doc: &Document<'_>, toks: &[Tok<'_>]
         open = marks;
         last_style = Some(tok.style);
         write_token(out, tok, &doc.images);
+        ends.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
     }
     for m in open.iter().rev() {
         out.push_str(&m.close);
@@ -277,6 +284,17 @@ impl<'w, 'd> Writer<'w, 'd> {
         self.open_marks(&marks[keep..]);
         self.started = true;
         write_token(self.out, tok, images);
+    }
+
+    /// What [`Self::equal`] writes for a stretch of equal tokens, already written as
+    /// `html` (the document's own HTML of them, from after the token before them);
+    /// `marks` are the last one's.
+    pub(super) fn copied(&mut self, html: &str, marks: &'d [RMark]) {
+        debug_assert!(self.wrap.is_none() && self.region.is_none() && self.pending_note.is_none());
+        self.out.push_str(html);
+        self.marks.clear();
+        self.marks.extend(marks);
+        self.started = true;
     }
 
     /// How many of the open marks `marks` keeps (their common prefix).
