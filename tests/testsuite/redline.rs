@@ -162,6 +162,32 @@ mod judge {
         has_class(node, "rl-note") || has_class(node, "rl-sr")
     }
 
+    /// An element that holds blocks or is one (not inline markup).
+    fn is_block(node: NodeRef<'_, Node>) -> bool {
+        matches!(
+            name(node),
+            "p" | "div"
+                | "ul"
+                | "ol"
+                | "li"
+                | "table"
+                | "thead"
+                | "tbody"
+                | "tr"
+                | "td"
+                | "th"
+                | "blockquote"
+                | "pre"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "hr"
+        )
+    }
+
     pub fn parse(html: &str) -> Html {
         Html::parse_fragment(html)
     }
@@ -495,7 +521,9 @@ mod judge {
                     }
                     return;
                 }
-                if is_note(n) {
+                // A list, table or paragraph inside the block (a list item's sublist) is a
+                // block of its own, judged on its own words.
+                if is_note(n) || is_block(n) {
                     return;
                 }
                 let op = match (name(n), has_class(n, "rl-move")) {
@@ -507,7 +535,9 @@ mod judge {
                     visit(c, op, runs);
                 }
             }
-            visit(b, 0, &mut runs);
+            for c in b.children() {
+                visit(c, 0, &mut runs);
+            }
             for w in runs.windows(3) {
                 let (l, e, r) = (w[0], w[1], w[2]);
                 if l.0 && !e.0 && r.0 && e.3 <= 3 {
@@ -883,6 +913,21 @@ fn t25_rewrite_is_blocks_not_confetti() {
     let h = &r.inline_html;
     assert!(count(h, "class=\"rl-del\"") > 5 && count(h, "class=\"rl-add\"") > 0);
     assert!(r.summary.words_removed > 500);
+}
+
+/// Found by `generated_pairs_keep_the_invariants`: a paragraph that became a list item
+/// with a new sublist. The item's own words ("data [sell we] we") and the sublist's
+/// insertion are two blocks; the judge once read them as one and saw confetti around "we".
+#[test]
+fn a_sublists_insertion_is_its_own_block_for_the_judges() {
+    let (old, new) = ("data sell we we\n", "- data we\n  - we نحن\n");
+    let r = redline(old, new);
+    assert!(
+        r.inline_html.contains("<ul>\n<li class=\"rl-add\""),
+        "{}",
+        r.inline_html
+    );
+    judge::check(old, new, judge::ALL, "sublist");
 }
 
 // ----- the real corpus ------------------------------------------------------------------
