@@ -258,6 +258,32 @@ pub enum ChangeKind {
     Typography,
 }
 
+impl ChangeKind {
+    /// The name templates and JSON know it by (`moved`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Moved => "moved",
+            ChangeKind::Formatting => "formatting",
+            ChangeKind::Typography => "typography",
+        }
+    }
+
+    /// The theme's interface string that names it (`change_moved`).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "change_added",
+            ChangeKind::Removed => "change_removed",
+            ChangeKind::Changed => "change_changed",
+            ChangeKind::Moved => "change_moved",
+            ChangeKind::Formatting => "change_formatting",
+            ChangeKind::Typography => "change_typography",
+        }
+    }
+}
+
 /// Compares two versions. Both documents must outlive the call only.
 pub fn compare(
     old: &Document<'_>,

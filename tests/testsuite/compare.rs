@@ -223,6 +223,10 @@ fn translated_comparisons_and_fallbacks() {
             .contains("Dies ist eine Übersetzung")
     );
     assert!(de.texts(".rl-counts li")[0].ends_with("Abschnitte geändert"));
+    // Each listed change says its kind in the reader's language.
+    let kinds = de.texts(".rl-change-list .rl-kind");
+    assert!(kinds.contains(&"hinzugefügt".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"geändert".to_string()), "{kinds:?}");
     // French lags on cookies: the comparison of the English texts, said so in French.
     let fr = site.page("fr/cookies/compare/2025-06-10...2026-05-24/index.html");
     assert_eq!(fr.attr("html", "lang").as_deref(), Some("fr"));
