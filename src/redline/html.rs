@@ -1377,20 +1377,20 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 continue;
             }
             let run = self.equal_run(&segs[k..], view);
-            if run > 2 {
-                // The first and the last of a run of equal words go as pieces (what comes
-                // before and after them depends on them); those between are written
-                // straight away, as `Writer::piece` would write them.
+            if run > 1 {
+                // The first of a run of equal words goes as a piece (how it is written
+                // depends on what came before); the others are written straight away, as
+                // `Writer::piece` would write them. (What follows an equal piece is made
+                // as if nothing preceded it, so the last needs no piece either.)
                 self.push_one(s, view, out);
                 let writer = out.flush();
-                let between = &segs[k + 1..k + run - 1];
-                if !self.copy_plain(&s, between, view, writer) {
-                    for s in between {
+                let rest = &segs[k + 1..k + run];
+                if !self.copy_plain(&s, rest, view, writer) {
+                    for s in rest {
                         let (doc, tok, ws) = self.equal_token(s, view);
                         writer.equal(tok, &doc.style(tok).rendered, ws, &doc.images);
                     }
                 }
-                self.push_one(segs[k + run - 1], view, out);
                 k += run;
                 continue;
             }
