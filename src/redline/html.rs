@@ -1376,6 +1376,12 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 k = end;
                 continue;
             }
+            if let Some(shown) = column_change(view)
+                && s.op == shown
+            {
+                k += self.column_change_run(&segs[k..], view, out);
+                continue;
+            }
             let run = self.equal_run(&segs[k..], view);
             if run > 1 {
                 // The first of a run of equal words goes as a piece (how it is written
@@ -1466,6 +1472,36 @@ impl<'d, 'a> Renderer<'d, 'a> {
         };
         writer.copied(html, &doc.style(&doc.toks[end]).rendered);
         true
+    }
+
+    /// Writes a column's change that starts `segs` (deletions in the old column, insertions
+    /// in the new): the first word as a piece, then, as `Writer::piece` would continue the
+    /// same wrapper, each next word of the same style; the other side's words, which the
+    /// column does not show, are passed over. Returns how many segments it took.
+    fn column_change_run(&self, segs: &[Seg], view: View, out: &mut Pieces<'_, 'd>) -> usize {
+        let (doc, shown, index): (&'d Document<'a>, Op, fn(&Seg) -> usize) = match view {
+            View::Old => (self.old, Op::Del, |s| s.o),
+            View::New | View::Inline => (self.new, Op::Ins, |s| s.n),
+        };
+        let first = segs[0];
+        self.push_one(first, view, out);
+        let style = doc.toks[index(&first)].style;
+        let writer = out.flush();
+        let mut taken = 1;
+        for s in &segs[1..] {
+            if s.o == SENTINEL || s.n == SENTINEL || !matches!(s.op, Op::Del | Op::Ins) {
+                break;
+            }
+            if s.op == shown {
+                let tok = &doc.toks[index(s)];
+                if tok.style != style {
+                    break;
+                }
+                writer.continued(tok, &doc.images);
+            }
+            taken += 1;
+        }
+        taken
     }
 
     /// How many segments `segs` starts with that are equal words written with their own
@@ -1669,6 +1705,15 @@ impl<'w, 'd> Pieces<'w, 'd> {
             self.writer.piece(&last);
         }
         self.writer.finish();
+    }
+}
+
+/// The change a column shows (deletions in the old one, insertions in the new one).
+fn column_change(view: View) -> Option<Op> {
+    match view {
+        View::Old => Some(Op::Del),
+        View::New => Some(Op::Ins),
+        View::Inline => None,
     }
 }
 

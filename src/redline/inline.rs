@@ -297,6 +297,17 @@ impl<'w, 'd> Writer<'w, 'd> {
         self.started = true;
     }
 
+    /// What [`Self::piece`] writes for a word of a change that continues the open wrapper
+    /// (same change, same marks, no note): its own space, then the word.
+    pub(super) fn continued(&mut self, tok: &Tok<'_>, images: &[Image]) {
+        debug_assert!(matches!(self.wrap, Some(Op::Del | Op::Ins)));
+        if tok.ws {
+            self.space(tok.nb);
+        }
+        self.started = true;
+        write_token(self.out, tok, images);
+    }
+
     /// How many of the open marks `marks` keeps (their common prefix).
     #[inline]
     fn kept_marks(&self, marks: &[RMark]) -> usize {

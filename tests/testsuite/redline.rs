@@ -1139,3 +1139,32 @@ proptest! {
         judge::j3(&redline(&a, &b), "rewrapped");
     }
 }
+
+/// A column writes a run of deleted (or inserted) words with their own marks and spaces:
+/// the emphasis opens outside the wrapper, the no-break space stays one.
+#[test]
+fn a_columns_change_keeps_its_words_marks_and_spaces() {
+    let longer = "Keep this. We sell *very old* data\u{a0}now. Done.\n";
+    let shorter = "Keep this. Done.\n";
+    let old_column = |r: &Redline| {
+        let sbs = &r.side_by_side_html;
+        let at = sbs.find("rl-col-new").unwrap_or(sbs.len());
+        sbs[..at].to_string()
+    };
+    let new_column = |r: &Redline| {
+        let sbs = &r.side_by_side_html;
+        sbs[sbs.find("rl-col-new").unwrap_or(0)..].to_string()
+    };
+    let deleted = old_column(&redline(longer, shorter));
+    assert!(
+        deleted
+            .contains("<del>We sell</del> <em><del>very old</del></em> <del>data\u{a0}now.</del>"),
+        "{deleted}"
+    );
+    let inserted = new_column(&redline(shorter, longer));
+    assert!(
+        inserted
+            .contains("<ins>We sell</ins> <em><ins>very old</ins></em> <ins>data\u{a0}now.</ins>"),
+        "{inserted}"
+    );
+}
