@@ -1637,6 +1637,9 @@ impl<'d, 'a> Renderer<'d, 'a> {
         let shared = first_del.unwrap_or(next_old) && first_ins.unwrap_or(next_new);
         let mut first = true;
         let mut seen_ins = false;
+        // The op and style of the word before: a word that continues its wrapper (same
+        // side, same style, not its side's first) is written as `Writer::piece` would.
+        let mut previous: Option<(Op, u32)> = None;
         for s in region {
             let (doc, i) = if s.op == Op::Del {
                 (od, s.o)
@@ -1644,6 +1647,10 @@ impl<'d, 'a> Renderer<'d, 'a> {
                 (nd, s.n)
             };
             let tok = &doc.toks[i];
+            if previous.replace((s.op, tok.style)) == Some((s.op, tok.style)) {
+                out.flush().continued(tok, &doc.images);
+                continue;
+            }
             let ws = tok.ws || (after_break && first && s.op == Op::Del);
             let first_of_side = if s.op == Op::Ins {
                 !std::mem::replace(&mut seen_ins, true)

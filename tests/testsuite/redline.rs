@@ -1140,10 +1140,10 @@ proptest! {
     }
 }
 
-/// A column writes a run of deleted (or inserted) words with their own marks and spaces:
-/// the emphasis opens outside the wrapper, the no-break space stays one.
+/// A run of deleted (or inserted) words keeps its own marks and spaces, inline and in the
+/// columns: the emphasis opens outside the wrapper, the no-break space stays one.
 #[test]
-fn a_columns_change_keeps_its_words_marks_and_spaces() {
+fn a_change_keeps_its_words_marks_and_spaces() {
     let longer = "Keep this. We sell *very old* data\u{a0}now. Done.\n";
     let shorter = "Keep this. Done.\n";
     let old_column = |r: &Redline| {
@@ -1155,7 +1155,14 @@ fn a_columns_change_keeps_its_words_marks_and_spaces() {
         let sbs = &r.side_by_side_html;
         sbs[sbs.find("rl-col-new").unwrap_or(0)..].to_string()
     };
-    let deleted = old_column(&redline(longer, shorter));
+    let r = redline(longer, shorter);
+    assert!(
+        r.inline_html
+            .contains("<del>We sell</del><em><del> very old</del></em><del> data\u{a0}now.</del>"),
+        "{}",
+        r.inline_html
+    );
+    let deleted = old_column(&r);
     assert!(
         deleted
             .contains("<del>We sell</del> <em><del>very old</del></em> <del>data\u{a0}now.</del>"),
