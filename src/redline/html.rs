@@ -1379,7 +1379,7 @@ impl<'d, 'a> Renderer<'d, 'a> {
             if let Some(shown) = column_change(view)
                 && s.op == shown
             {
-                k += self.column_change_run(&segs[k..], view, out);
+                k += self.column_change_run(&segs[k..], shown, view, out);
                 continue;
             }
             let run = self.equal_run(&segs[k..], view);
@@ -1405,66 +1405,52 @@ impl<'d, 'a> Renderer<'d, 'a> {
         }
     }
 
-    /// Writes the equal segments `between` (after `first`, written) by copying them from
-    /// the document's own HTML of the block, as [`Writer::equal`] would write them one by
-    /// one: when they follow `first` in one cell of the document they show, with its
-    /// spaces (inline: the new version has a space wherever either has), and the view
-    /// needs no id prefixed. False when they do not: nothing is written then.
+    /// Writes the equal segments `rest` (after `first`, written) by copying them from the
+    /// document's own HTML of the block, when that is what [`Writer::equal`] would write
+    /// for them one by one: each is the token after the one before in one cell of the
+    /// document `first` shows, with that token's own space, and the view needs no id
+    /// prefixed. False when not: nothing is written then.
     fn copy_plain(
         &self,
         first: &Seg,
-        between: &[Seg],
+        rest: &[Seg],
         view: View,
         writer: &mut Writer<'_, 'd>,
     ) -> bool {
-        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
-        // The document each segment shows, as `seg_token` picks it.
+        // As `equal_token` would take each: from the same document, the next token, and
+        // with the space it has there.
         let old_side = view == View::Old || first.n == NONE;
-        let (doc, index): (_, fn(&Seg) -> usize) = if old_side {
-            (od, |s| s.o)
-        } else {
-            (nd, |s| s.n)
-        };
-        let start = index(first);
-        let Some(next) = start.checked_add(1) else {
-            return false;
-        };
-        let in_order = between.iter().zip(next..).all(|(s, i)| {
-            index(s) == i
-                && match (view, old_side) {
-                    (View::Old, _) => true,
-                    (_, true) => s.n == NONE,
-                    (View::New, false) => true,
-                    (View::Inline, false) => {
-                        nd.toks[s.n].ws || !od.toks.get(s.o).is_some_and(|t| t.ws)
-                    }
-                }
+        let doc = self.doc(old_side);
+        let start = token_in(first, old_side);
+        let follows = rest.iter().zip(start + 1..).all(|(s, i)| {
+            token_in(s, old_side) == i
+                && (view == View::Old || (s.n == NONE) == old_side)
+                && (view != View::Inline || self.either_spaced(s) == doc.toks[i].ws)
         });
-        let end = start + between.len();
+        let end = start + rest.len();
         let b = doc.blocks.partition_point(|b| b.toks.end <= start);
-        let Some(block) = doc.blocks.get(b) else {
+        let Some(block) = doc
+            .blocks
+            .get(b)
+            .filter(|b| follows && b.toks.contains(&start))
+        else {
             return false;
         };
-        // The cells hold the block's tokens in order from its first: `ends` follows them.
-        let c = block.cells.partition_point(|&at| at <= start);
-        let cell = c
-            .checked_sub(1)
-            .and_then(|c| Some((c, block.cell_range(c)?)));
-        let Some((c, _)) = cell.filter(|(_, r)| {
-            in_order
-                && r.contains(&start)
-                && r.contains(&end)
-                && block.cells.first() == Some(&block.toks.start)
-        }) else {
-            return false;
-        };
+        let c = block
+            .cells
+            .partition_point(|&at| at <= start)
+            .saturating_sub(1);
         let plain = plain_html(doc, b);
-        if view != View::Inline && plain.needs_prefix {
-            return false;
-        }
+        // `ends` has a place for each of the block's tokens when its cells hold them all.
         let offset = |i: usize| plain.ends.get(i - block.toks.start).map(|&e| e as usize);
         let html = match (plain.cells.get(c), offset(start), offset(end)) {
-            (Some(html), Some(from), Some(to)) => html.get(from..to),
+            (Some(html), Some(from), Some(to))
+                if block.cell_range(c).is_some_and(|r| r.contains(&end))
+                    && plain.ends.len() == block.toks.len()
+                    && (view == View::Inline || !plain.needs_prefix) =>
+            {
+                html.get(from..to)
+            }
             _ => None,
         };
         let Some(html) = html else {
@@ -1474,26 +1460,33 @@ impl<'d, 'a> Renderer<'d, 'a> {
         true
     }
 
-    /// Writes a column's change that starts `segs` (deletions in the old column, insertions
-    /// in the new): the first word as a piece, then, as `Writer::piece` would continue the
-    /// same wrapper, each next word of the same style; the other side's words, which the
-    /// column does not show, are passed over. Returns how many segments it took.
-    fn column_change_run(&self, segs: &[Seg], view: View, out: &mut Pieces<'_, 'd>) -> usize {
-        let (doc, shown, index): (&'d Document<'a>, Op, fn(&Seg) -> usize) = match view {
-            View::Old => (self.old, Op::Del, |s| s.o),
-            View::New | View::Inline => (self.new, Op::Ins, |s| s.n),
+    /// Writes a column's change (`shown`: deletions in the old column, insertions in the
+    /// new) that starts `segs`: the first word as a piece, then, as `Writer::piece` would
+    /// continue the same wrapper, each next word of the same style; the other side's
+    /// words, which the column does not show, are passed over. Returns how many segments
+    /// it took.
+    fn column_change_run(
+        &self,
+        segs: &[Seg],
+        shown: Op,
+        view: View,
+        out: &mut Pieces<'_, 'd>,
+    ) -> usize {
+        let old = shown == Op::Del;
+        let doc = self.doc(old);
+        let Some((&first, rest)) = segs.split_first() else {
+            return 0;
         };
-        let first = segs[0];
         self.push_one(first, view, out);
-        let style = doc.toks[index(&first)].style;
+        let style = doc.toks[token_in(&first, old)].style;
         let writer = out.flush();
         let mut taken = 1;
-        for s in &segs[1..] {
+        for s in rest {
             if s.o == SENTINEL || s.n == SENTINEL || !matches!(s.op, Op::Del | Op::Ins) {
                 break;
             }
             if s.op == shown {
-                let tok = &doc.toks[index(s)];
+                let tok = &doc.toks[token_in(s, old)];
                 if tok.style != style {
                     break;
                 }
@@ -1531,13 +1524,14 @@ impl<'d, 'a> Renderer<'d, 'a> {
     /// The document and token a segment shows in `view`: the old one's in the old view
     /// and for deletions, else the new one's.
     fn seg_token(&self, s: &Seg, view: View) -> (&'d Document<'a>, &'d Tok<'a>) {
-        let (od, nd): (&'d Document<'a>, &'d Document<'a>) = (self.old, self.new);
-        let (doc, i) = if view == View::Old || s.n == NONE {
-            (od, s.o)
-        } else {
-            (nd, s.n)
-        };
-        (doc, &doc.toks[i])
+        let old = view == View::Old || s.n == NONE;
+        let doc = self.doc(old);
+        (doc, &doc.toks[token_in(s, old)])
+    }
+
+    /// The old or the new document.
+    fn doc(&self, old: bool) -> &'d Document<'a> {
+        if old { self.old } else { self.new }
     }
 
     /// Whether either version has a space before the segment's token.
@@ -1641,12 +1635,9 @@ impl<'d, 'a> Renderer<'d, 'a> {
         // side, same style, not its side's first) is written as `Writer::piece` would.
         let mut previous: Option<(Op, u32)> = None;
         for s in region {
-            let (doc, i) = if s.op == Op::Del {
-                (od, s.o)
-            } else {
-                (nd, s.n)
-            };
-            let tok = &doc.toks[i];
+            let deleted = s.op == Op::Del;
+            let doc = self.doc(deleted);
+            let tok = &doc.toks[token_in(s, deleted)];
             if previous.replace((s.op, tok.style)) == Some((s.op, tok.style)) {
                 out.flush().continued(tok, &doc.images);
                 continue;
@@ -1708,11 +1699,13 @@ impl<'w, 'd> Pieces<'w, 'd> {
     }
 
     fn finish(mut self) {
-        if let Some(last) = self.last.take() {
-            self.writer.piece(&last);
-        }
-        self.writer.finish();
+        self.flush().finish();
     }
+}
+
+/// Where a segment's token is in the old (`old`) or the new document.
+fn token_in(s: &Seg, old: bool) -> usize {
+    if old { s.o } else { s.n }
 }
 
 /// The change a column shows (deletions in the old one, insertions in the new one).
