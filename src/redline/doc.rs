@@ -1668,14 +1668,10 @@ impl<'a> DocParser<'a> {
     }
 
     fn tokenize(&mut self, text: Text<'a>) {
-        let source: &str = match &text {
-            Text::Borrowed(s) => s,
-            Text::Owned(s) => s.as_str(),
-        };
         // Simple text (nearly all) in one pass; the pass stops at the first character
         // simple text does not hold, and what it made is taken back.
         let (toks, ws, nb) = (self.toks.len(), self.ws, self.nb);
-        if self.tokenize_simple(&text, source) {
+        if self.tokenize_simple(&text) {
             return;
         }
         self.toks.truncate(toks);
@@ -1686,10 +1682,7 @@ impl<'a> DocParser<'a> {
 
     /// [`Self::tokenize`] for any text: UAX #29 segments, then each one's keys.
     fn tokenize_general(&mut self, text: &Text<'a>) {
-        let source: &str = match text {
-            Text::Borrowed(s) => s,
-            Text::Owned(s) => s.as_str(),
-        };
+        let source = text.as_str();
         let mut segments = std::mem::take(&mut self.segments);
         segments.clear();
         for_each_segment(source, |start, end| segments.push((start, end)));
@@ -1739,7 +1732,8 @@ impl<'a> DocParser<'a> {
     /// [`Self::tokenize`] for simple text ([`is_simple`]): segments are all spaces or all
     /// not, letters are alphanumeric, and keys are exact. False (some tokens pushed) when
     /// the text is not simple.
-    fn tokenize_simple(&mut self, text: &Text<'a>, source: &str) -> bool {
+    fn tokenize_simple(&mut self, text: &Text<'a>) -> bool {
+        let source = text.as_str();
         scan_simple(source, |item| {
             let Scanned::Token {
                 start,
@@ -1894,6 +1888,15 @@ impl<'a> DocParser<'a> {
 enum Text<'a> {
     Borrowed(&'a str),
     Owned(String),
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
 }
 
 fn kind_code(kind: BlockKind) -> u64 {

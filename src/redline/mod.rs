@@ -247,8 +247,7 @@ pub struct Change {
     pub kind: ChangeKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
     Added,
     Removed,
@@ -259,18 +258,6 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    /// The name templates and JSON know it by (`moved`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Changed => "changed",
-            ChangeKind::Moved => "moved",
-            ChangeKind::Formatting => "formatting",
-            ChangeKind::Typography => "typography",
-        }
-    }
-
     /// The theme's interface string that names it (`change_moved`).
     pub fn label_key(self) -> &'static str {
         match self {
@@ -281,6 +268,18 @@ impl ChangeKind {
             ChangeKind::Formatting => "change_formatting",
             ChangeKind::Typography => "change_typography",
         }
+    }
+
+    /// The name templates and JSON know it by (`moved`): its key without `change_`.
+    pub fn name(self) -> &'static str {
+        let key = self.label_key();
+        key.strip_prefix("change_").unwrap_or(key)
+    }
+}
+
+impl serde::Serialize for ChangeKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
