@@ -381,7 +381,7 @@ fn parse_file(
     bytes: &[u8],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(SourceFile, Strings)> {
-    let source = match crate::source::decode(display, bytes.to_vec()) {
+    let source = match crate::source::decode(display, bytes) {
         Ok(source) => source,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);

@@ -47,7 +47,7 @@ impl Templates {
                     continue;
                 }
             };
-            let source = match crate::source::decode(&file.display, file.bytes.into_owned()) {
+            let source = match crate::source::decode(&file.display, &file.bytes) {
                 Ok(source) => source,
                 Err(diagnostic) => {
                     diagnostics.push(diagnostic);

@@ -403,7 +403,7 @@ fn assemble(config: &SiteConfig, walk: Walk, diagnostics: &mut Vec<Diagnostic>) 
 fn read_text(job: &FileJob) -> Result<Text, Vec<Diagnostic>> {
     let bytes = source::read_bytes(&job.path, &job.display).map_err(|d| vec![d])?;
     let sha256 = hex(&Sha256::digest(&bytes));
-    let source = source::decode(&job.display, bytes).map_err(|d| vec![d])?;
+    let source = source::decode(&job.display, &bytes).map_err(|d| vec![d])?;
     let split = frontmatter::split(&source).map_err(|d| vec![d])?;
     let (front, mut diagnostics) = frontmatter::parse(&source, &split);
     if source.text[split.body.clone()].trim().is_empty() {
