@@ -670,12 +670,7 @@ fn empty_section(text: &Text, title: &str, heading: Range<usize>) -> Diagnostic 
 
 /// A version whose text is the previous version's, unchanged.
 fn identical(previous: &Text, text: &Text) -> Vec<Diagnostic> {
-    // Compared word by word, stopping at the first difference.
-    if !previous
-        .body()
-        .split_whitespace()
-        .eq(text.body().split_whitespace())
-    {
+    if !same_words(previous.body(), text.body()) {
         return Vec::new();
     }
     let line = text.body_first_line().saturating_sub(1).max(1);
@@ -688,6 +683,31 @@ fn identical(previous: &Text, text: &Text) -> Vec<Diagnostic> {
         .at_line_col(line, 1, text.source.line_text(line).to_string(), 3)
         .help("edit the text for this version, or remove the version if nothing changed"),
     ]
+}
+
+/// Whether two texts have the same words, whatever the spaces between
+/// them. Versions usually share a long beginning: it is skipped at memcmp
+/// speed, up to its last ASCII space (a word boundary in both texts), and
+/// the rest is compared word by word up to the first difference.
+fn same_words(a: &str, b: &str) -> bool {
+    let (a_bytes, b_bytes) = (a.as_bytes(), b.as_bytes());
+    let shorter = a_bytes.len().min(b_bytes.len());
+    let mut common = 0;
+    while common + 64 <= shorter && a_bytes[common..common + 64] == b_bytes[common..common + 64] {
+        common += 64;
+    }
+    common += a_bytes[common..shorter]
+        .iter()
+        .zip(&b_bytes[common..shorter])
+        .take_while(|(x, y)| x == y)
+        .count();
+    let start = a_bytes[..common]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(0, |i| i + 1);
+    a[start..]
+        .split_whitespace()
+        .eq(b[start..].split_whitespace())
 }
 
 /// Headings of a text, as (level, text, byte range).
@@ -776,6 +796,32 @@ fn headings_count(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn texts_with_the_same_words_are_the_same_whatever_their_spacing() {
+        let long = "word ".repeat(40);
+        for (a, b, same) in [
+            ("a b c", "a b c", true),
+            ("a  b\nc", "a b c\n", true),
+            ("a\u{a0}b", "a b", true),
+            ("a b", "a bc", false),
+            ("a bc", "a b c", false),
+            ("ab c", "a bc", false),
+            ("xa b", "xab", false),
+            ("", "  ", true),
+            ("x", "", false),
+        ] {
+            assert_eq!(same_words(a, b), same, "{a:?} {b:?}");
+            let (a, b) = (format!("{long}{a}"), format!("{long}{b}"));
+            assert_eq!(
+                same_words(&a, &b),
+                same,
+                "after a long shared beginning: {a:?}"
+            );
+            let (a, b) = (format!("{a} end"), format!("{b} end"));
+            assert_eq!(same_words(&a, &b), same, "with a shared end: {a:?}");
+        }
+    }
+
     use super::*;
 
     fn date(s: &str) -> NaiveDate {
