@@ -796,32 +796,6 @@ fn headings_count(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn texts_with_the_same_words_are_the_same_whatever_their_spacing() {
-        let long = "word ".repeat(40);
-        for (a, b, same) in [
-            ("a b c", "a b c", true),
-            ("a  b\nc", "a b c\n", true),
-            ("a\u{a0}b", "a b", true),
-            ("a b", "a bc", false),
-            ("a bc", "a b c", false),
-            ("ab c", "a bc", false),
-            ("xa b", "xab", false),
-            ("", "  ", true),
-            ("x", "", false),
-        ] {
-            assert_eq!(same_words(a, b), same, "{a:?} {b:?}");
-            let (a, b) = (format!("{long}{a}"), format!("{long}{b}"));
-            assert_eq!(
-                same_words(&a, &b),
-                same,
-                "after a long shared beginning: {a:?}"
-            );
-            let (a, b) = (format!("{a} end"), format!("{b} end"));
-            assert_eq!(same_words(&a, &b), same, "with a shared end: {a:?}");
-        }
-    }
-
     use super::*;
 
     fn date(s: &str) -> NaiveDate {
@@ -868,5 +842,31 @@ mod tests {
     #[test]
     fn fragments_are_decoded() {
         assert_eq!(percent_decode("donn%C3%A9es"), "données");
+    }
+
+    #[test]
+    fn texts_with_the_same_words_are_the_same_whatever_their_spacing() {
+        let long = "word ".repeat(40);
+        for (a, b, same) in [
+            ("a b c", "a b c", true),
+            ("a  b\nc", "a b c\n", true),
+            ("a\u{a0}b", "a b", true),
+            ("a b", "a bc", false),
+            ("a bc", "a b c", false),
+            ("ab c", "a bc", false),
+            ("xa b", "xab", false),
+            ("", "  ", true),
+            ("x", "", false),
+        ] {
+            assert_eq!(same_words(a, b), same, "{a:?} {b:?}");
+            let (a, b) = (format!("{long}{a}"), format!("{long}{b}"));
+            assert_eq!(
+                same_words(&a, &b),
+                same,
+                "after a long shared beginning: {a:?}"
+            );
+            let (a, b) = (format!("{a} end"), format!("{b} end"));
+            assert_eq!(same_words(&a, &b), same, "with a shared end: {a:?}");
+        }
     }
 }

@@ -183,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_the_same_file_whether_or_not_a_message_read_its_lines() {
+        let read = SourceFile::new("a.md", "one\ntwo\n");
+        assert_eq!(read.line_col(5), (2, 2));
+        assert_eq!(read.line_text(2), "two");
+        assert_eq!(read, SourceFile::new("a.md", "one\ntwo\n"));
+        assert_ne!(read, SourceFile::new("a.md", "one\ntwo!\n"));
+    }
+
+    #[test]
     fn invalid_utf8_points_at_the_bad_byte() {
         let diag = decode("a.md", b"ok\nab\xffcd").unwrap_err();
         assert_eq!(diag.code, Code::NotUtf8);
