@@ -35,14 +35,15 @@ impl PartialEq for SourceFile {
 impl Eq for SourceFile {}
 
 impl SourceFile {
-    pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let mut text: String = text.into();
-        if let Some(stripped) = text.strip_prefix('\u{feff}') {
-            text = stripped.to_string();
-        }
-        if text.contains('\r') {
-            text = text.replace("\r\n", "\n");
-        }
+    pub fn new(path: impl Into<String>, text: impl AsRef<str>) -> SourceFile {
+        // Normalized on the borrowed text, so a file is copied once
+        // whatever it needs.
+        let text = text.as_ref();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let text = match text.contains('\r') {
+            true => text.replace("\r\n", "\n"),
+            false => text.to_owned(),
+        };
         SourceFile {
             path: path.into(),
             text,
