@@ -19,7 +19,7 @@ pub struct Page {
 }
 
 /// What a page shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Portal,
     /// `/<policy>/`: the version in effect.
