@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::pages::{policy_title, summary};
 use super::{Build, OutputFile};
@@ -16,50 +17,102 @@ use crate::model::{Entry, IsoDate, Status, Timeline};
 /// `legal:material`), for readers that want the facts without parsing text.
 pub const NAMESPACE: &str = "https://legalsite.dev/ns/atom/1";
 
-/// Every feed of the site.
+/// Every feed of the site, the locales' in parallel.
 pub fn feeds(build: &Build<'_>) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    for locale in &build.site.config.locales {
-        let all: Vec<(&Timeline<'_>, Entry<'_>)> = build
-            .timelines
-            .iter()
-            .flat_map(|t| t.entries.iter().map(move |e| (t, *e)))
-            .collect();
+    build
+        .site
+        .config
+        .locales
+        .par_iter()
+        .map(|locale| feeds_in(build, locale))
+        .flatten_iter()
+        .collect()
+}
+
+/// The feeds of one locale: the site's, then each policy's.
+fn feeds_in(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
+    // An entry reads the same in the site's feed and in its policy's:
+    // each is written once.
+    let written: Vec<Vec<String>> = build
+        .timelines
+        .iter()
+        .map(|timeline| {
+            timeline
+                .entries
+                .iter()
+                .map(|entry| {
+                    let mut xml = String::new();
+                    if entry.status != Status::Draft {
+                        write_entry(&mut xml, build, locale, timeline, *entry);
+                    }
+                    xml
+                })
+                .collect()
+        })
+        .collect();
+    let mut files = Vec::with_capacity(build.timelines.len() + 1);
+    let all: Vec<FeedEntry<'_, '_>> = build
+        .timelines
+        .iter()
+        .zip(&written)
+        .flat_map(|(timeline, written)| entries_of(timeline, written))
+        .collect();
+    let title = build
+        .i18n
+        .text(locale, "all_changes", &[])
+        .unwrap_or_default();
+    let site_title = format!("{}: {title}", build.site.config.title);
+    files.push(feed(
+        build,
+        locale,
+        &site_title,
+        &build.urls.site_feed(locale),
+        &build.urls.site_changes(locale),
+        all,
+    ));
+    for (timeline, written) in build.timelines.iter().zip(&written) {
+        if timeline.entries.is_empty() {
+            continue;
+        }
+        let slug = &timeline.policy.slug;
+        let policy = policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone());
         let title = build
             .i18n
-            .text(locale, "all_changes", &[])
-            .unwrap_or_default();
-        let site_title = format!("{}: {title}", build.site.config.title);
+            .text(locale, "changes_of", &[("title", &policy)])
+            .unwrap_or(policy);
         files.push(feed(
             build,
             locale,
-            &site_title,
-            &build.urls.site_feed(locale),
-            &build.urls.site_changes(locale),
-            &all,
+            &title,
+            &build.urls.policy_feed(locale, slug),
+            &build.urls.changes(locale, slug),
+            entries_of(timeline, written).collect(),
         ));
-        for timeline in &build.timelines {
-            if timeline.entries.is_empty() {
-                continue;
-            }
-            let slug = &timeline.policy.slug;
-            let policy = policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone());
-            let title = build
-                .i18n
-                .text(locale, "changes_of", &[("title", &policy)])
-                .unwrap_or(policy);
-            let entries: Vec<_> = timeline.entries.iter().map(|e| (timeline, *e)).collect();
-            files.push(feed(
-                build,
-                locale,
-                &title,
-                &build.urls.policy_feed(locale, slug),
-                &build.urls.changes(locale, slug),
-                &entries,
-            ));
-        }
     }
     files
+}
+
+/// A timeline's entries with their `<entry>` elements.
+fn entries_of<'t, 'b>(
+    timeline: &'t Timeline<'b>,
+    written: &'t [String],
+) -> impl Iterator<Item = FeedEntry<'t, 'b>> {
+    timeline
+        .entries
+        .iter()
+        .zip(written)
+        .map(move |(entry, xml)| FeedEntry {
+            timeline,
+            entry: *entry,
+            xml,
+        })
+}
+
+/// A version in a feed, with its `<entry>` element.
+struct FeedEntry<'t, 'b> {
+    timeline: &'t Timeline<'b>,
+    entry: Entry<'b>,
+    xml: &'t str,
 }
 
 fn feed(
@@ -68,26 +121,28 @@ fn feed(
     title: &str,
     self_url: &str,
     html_url: &str,
-    entries: &[(&Timeline<'_>, Entry<'_>)],
+    mut entries: Vec<FeedEntry<'_, '_>>,
 ) -> OutputFile {
-    let mut entries: Vec<&(&Timeline<'_>, Entry<'_>)> = entries
-        .iter()
-        .filter(|(_, e)| e.status != Status::Draft)
-        .collect();
+    entries.retain(|e| e.entry.status != Status::Draft);
     entries.sort_by(|a, b| {
-        (updated(b.1), b.1.version.id, &b.0.policy.slug).cmp(&(
-            updated(a.1),
-            a.1.version.id,
-            &a.0.policy.slug,
-        ))
+        (
+            updated(b.entry),
+            b.entry.version.id,
+            &b.timeline.policy.slug,
+        )
+            .cmp(&(
+                updated(a.entry),
+                a.entry.version.id,
+                &a.timeline.policy.slug,
+            ))
     });
     let newest = entries
         .iter()
-        .map(|(_, e)| updated(*e))
+        .map(|e| updated(e.entry))
         .max()
         .unwrap_or_default();
     let urls = &build.urls;
-    let mut xml = String::with_capacity(2048 + entries.len() * 1024);
+    let mut xml = String::with_capacity(2048 + entries.iter().map(|e| e.xml.len()).sum::<usize>());
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         xml,
@@ -116,8 +171,8 @@ fn feed(
         xml,
         "  <generator uri=\"https://legalsite.dev\">legalsite</generator>"
     );
-    for (timeline, entry) in entries {
-        write_entry(&mut xml, build, locale, timeline, *entry);
+    for entry in &entries {
+        xml.push_str(entry.xml);
     }
     xml.push_str("</feed>\n");
     OutputFile {
