@@ -21,7 +21,7 @@ pub fn execute(args: &BuildArgs) -> i32 {
         today,
         drafts: args.drafts,
         base_url: args.base_url.clone(),
-        sample_compare_pages: false,
+        checking: false,
     };
     let staging = match Staging::create(root, &out) {
         Ok(staging) => staging,

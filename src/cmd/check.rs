@@ -18,7 +18,7 @@ pub fn execute(args: &CheckArgs) -> i32 {
         today,
         drafts: args.drafts,
         base_url: None,
-        sample_compare_pages: true,
+        checking: true,
     };
     // Rendered in memory and thrown away: check writes nothing. One
     // comparison per policy and language exercises the compare template;

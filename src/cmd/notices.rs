@@ -28,7 +28,7 @@ pub fn execute(args: &NoticesArgs) -> i32 {
         today,
         drafts: false,
         base_url: None,
-        sample_compare_pages: false,
+        checking: false,
     };
     let build = match Build::new(&site, &theme, options) {
         Ok((build, _)) => build,

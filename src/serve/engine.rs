@@ -41,7 +41,7 @@ impl Settings {
             today,
             drafts: self.drafts,
             base_url: Some(self.base_url.clone()),
-            sample_compare_pages: false,
+            checking: false,
         })
     }
 }

@@ -179,7 +179,7 @@ mod tests {
             today: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
             drafts: false,
             base_url: None,
-            sample_compare_pages: false,
+            checking: false,
         };
         let before = crate::pipeline::generate(dir.path(), &options);
         let old = before.site.unwrap();

@@ -31,6 +31,9 @@ pub fn feeds(build: &Build<'_>) -> Vec<OutputFile> {
 
 /// The feeds of one locale: the site's, then each policy's.
 fn feeds_in(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
+    if build.options.checking {
+        return feed_paths(build, locale);
+    }
     // An entry reads the same in the site's feed and in its policy's:
     // each is written once.
     let written: Vec<Vec<String>> = build
@@ -90,6 +93,23 @@ fn feeds_in(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
         ));
     }
     files
+}
+
+/// The feeds of one locale without their text, for `check` (see
+/// `Options::checking`): their addresses are all a link lint needs.
+fn feed_paths(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
+    let policies = build
+        .timelines
+        .iter()
+        .filter(|timeline| !timeline.entries.is_empty())
+        .map(|timeline| build.urls.policy_feed(locale, &timeline.policy.slug));
+    std::iter::once(build.urls.site_feed(locale))
+        .chain(policies)
+        .map(|url| OutputFile {
+            path: url.trim_start_matches('/').to_string(),
+            bytes: Vec::new(),
+        })
+        .collect()
 }
 
 /// A timeline's entries with their `<entry>` elements.

@@ -35,12 +35,14 @@ pub struct Options {
     pub drafts: bool,
     /// Overrides `base_url` of site.yaml (deploy previews).
     pub base_url: Option<String>,
-    /// Render one comparison of each policy and text language (in every
-    /// locale that shows it) and only list the others: `check`, which
-    /// needs every template exercised and every page's address, not every
-    /// redline (nine tenths of a build's work; no link is checked inside a
-    /// compare page).
-    pub sample_compare_pages: bool,
+    /// Make only what can hold a problem, and list the rest (`check`,
+    /// which needs every template exercised and every page's address):
+    /// one comparison of each policy and text language is rendered (in
+    /// every locale that shows it), the others are listed (redlines are
+    /// nine tenths of a build's work, and no link is checked inside a
+    /// compare page); the feeds and sitemaps, made from the content
+    /// without templates, are listed without their text.
+    pub checking: bool,
 }
 
 /// One file of the built site.
@@ -305,11 +307,20 @@ impl<'a> Build<'a> {
             .for_each(|unit| units::render_unit(self, unit, emitter));
     }
 
+    /// Emits a feed or sitemap, or lists it when checking (see
+    /// [`Options::checking`]: it was made without its text).
+    fn emit_made(&self, emitter: &Emitter<'_>, file: OutputFile) {
+        match self.options.checking {
+            true => emitter.list(&file.path),
+            false => emitter.emit(Ok(file)),
+        }
+    }
+
     /// The files of the whole site: feeds, notices, JSON, sitemap, robots,
     /// redirects and the theme's assets.
     fn render_site_files(&self, plan: &[pages::Page], emitter: &Emitter<'_>) {
         for file in feeds::feeds(self) {
-            emitter.emit(Ok(file));
+            self.emit_made(emitter, file);
         }
         match notices::files(self, &self.changed_sections()) {
             Ok(files) => files.into_iter().for_each(|f| emitter.emit(Ok(f))),
@@ -319,7 +330,7 @@ impl<'a> Build<'a> {
             emitter.emit(Ok(file));
         }
         for file in sitemap::sitemap(self, plan) {
-            emitter.emit(Ok(file));
+            self.emit_made(emitter, file);
         }
         emitter.emit(Ok(sitemap::robots(self)));
         emitter.emit(Ok(redirects::netlify_redirects(self)));
@@ -481,8 +492,8 @@ impl<'s> Emitter<'s> {
         }
     }
 
-    /// Records a page that exists in the site without rendering it (see
-    /// [`Options::sample_compare_pages`]); its ids are not indexed.
+    /// Records a file that exists in the site without making it (see
+    /// [`Options::checking`]); its ids are not indexed.
     fn list(&self, path: &str) {
         lock(&self.index).push((PageIndex::url(path), None));
     }

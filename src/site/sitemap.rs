@@ -48,7 +48,7 @@ pub fn sitemap(build: &Build<'_>, plan: &[Page]) -> Vec<OutputFile> {
                 .or_insert_with(|| alternate_links(build, page.kind));
             url_entry(build, page, links)
         });
-    split(entries, LIMITS, |name| {
+    split(entries, LIMITS, build.options.checking, |name| {
         build.urls.absolute(&format!("/{name}"))
     })
 }
@@ -81,31 +81,42 @@ fn alternate_links(build: &Build<'_>, kind: Kind) -> String {
 }
 
 /// The `<url>` entries as sitemap files within `limits`; `absolute` gives
-/// a file's URL for the index.
+/// a file's URL for the index. When `checking` (`Options::checking`), the
+/// files are only measured: a check needs their names, not their text.
 fn split(
     entries: impl Iterator<Item = String>,
     limits: Limits,
+    checking: bool,
     absolute: impl Fn(&str) -> String,
 ) -> Vec<OutputFile> {
     let room = limits.bytes - URLSET_OPEN.len() - URLSET_CLOSE.len();
-    let mut files: Vec<(String, usize)> = vec![(String::from(URLSET_OPEN), 0)];
+    // Each file's text (none when checking), its entries' bytes, and their number.
+    let open = || match checking {
+        true => String::new(),
+        false => String::from(URLSET_OPEN),
+    };
+    let mut files: Vec<(String, usize, usize)> = vec![(open(), 0, 0)];
     for entry in entries {
-        let full = files.last().is_some_and(|(xml, urls)| {
-            *urls > 0
-                && (*urls == limits.urls || xml.len() - URLSET_OPEN.len() + entry.len() > room)
+        let full = files.last().is_some_and(|(_, bytes, urls)| {
+            *urls > 0 && (*urls == limits.urls || bytes + entry.len() > room)
         });
         if full {
-            files.push((String::from(URLSET_OPEN), 0));
+            files.push((open(), 0, 0));
         }
-        if let Some((xml, urls)) = files.last_mut() {
-            xml.push_str(&entry);
+        if let Some((xml, bytes, urls)) = files.last_mut() {
+            if !checking {
+                xml.push_str(&entry);
+            }
+            *bytes += entry.len();
             *urls += 1;
         }
     }
     let mut files: Vec<OutputFile> = files
         .into_iter()
-        .map(|(mut xml, _)| {
-            xml.push_str(URLSET_CLOSE);
+        .map(|(mut xml, _, _)| {
+            if !checking {
+                xml.push_str(URLSET_CLOSE);
+            }
             OutputFile {
                 path: "sitemap.xml".to_string(),
                 bytes: xml.into_bytes(),
@@ -176,7 +187,7 @@ mod tests {
 
     #[test]
     fn pages_that_fit_make_one_sitemap() {
-        let files = split(entries(3), LIMITS, absolute);
+        let files = split(entries(3), LIMITS, false, absolute);
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].path, "sitemap.xml");
         assert!(text(&files[0]).starts_with(URLSET_OPEN));
@@ -189,7 +200,7 @@ mod tests {
             urls: 2,
             bytes: LIMITS.bytes,
         };
-        let files = split(entries(5), limits, absolute);
+        let files = split(entries(5), limits, false, absolute);
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -218,11 +229,28 @@ mod tests {
     }
 
     #[test]
+    fn a_check_names_the_same_files_without_their_text() {
+        let limits = Limits {
+            urls: 2,
+            bytes: LIMITS.bytes,
+        };
+        let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        let built = split(entries(5), limits, false, absolute);
+        let checked = split(entries(5), limits, true, absolute);
+        assert_eq!(paths(&checked), paths(&built));
+        assert_eq!(paths(&built).len(), 4);
+        let sitemaps = &checked[..checked.len() - 1];
+        assert!(sitemaps.iter().all(|f| f.bytes.is_empty()));
+        let one = split(entries(1), LIMITS, true, absolute);
+        assert_eq!(paths(&one), ["sitemap.xml"]);
+    }
+
+    #[test]
     fn no_file_passes_the_byte_limit() {
         let entry = entries(1).next().unwrap_or_default().len();
         let bytes = URLSET_OPEN.len() + URLSET_CLOSE.len() + 3 * entry;
         let limits = Limits { urls: 100, bytes };
-        let files = split(entries(7), limits, absolute);
+        let files = split(entries(7), limits, false, absolute);
         assert_eq!(files.len(), 4, "3 + 3 + 1 pages and the index");
         assert!(files[..3].iter().all(|f| f.bytes.len() <= bytes));
         assert_eq!(text(&files[0]).matches("<url>").count(), 3);

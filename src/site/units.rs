@@ -102,10 +102,10 @@ pub(super) struct Compared<'a> {
 /// parallel: a policy with a long history in one language is one unit, and
 /// would otherwise keep one core busy and the others idle. `check` renders
 /// each unit's first pair and only lists the others (see
-/// `Options::sample_compare_pages`).
+/// `Options::checking`).
 pub(super) fn render_unit<'a>(build: &Build<'a>, unit: &Unit, emitter: &Emitter<'_>) {
     let timeline = &build.timelines[unit.policy];
-    let rendered = match build.options.sample_compare_pages {
+    let rendered = match build.options.checking {
         true => unit.pairs.len().min(1),
         false => unit.pairs.len(),
     };
