@@ -65,6 +65,7 @@ pub fn execute(args: &BuildArgs) -> i32 {
         }
     );
     print_schedule(&generated.schedule);
+    super::end_with(generated);
     OK
 }
 

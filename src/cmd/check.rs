@@ -61,6 +61,7 @@ pub fn execute(args: &CheckArgs) -> i32 {
     }
     let errors = diagnostics.iter().any(|d| d.is_error());
     let warnings = diagnostics.iter().any(|d| !d.is_error());
+    super::end_with(generated);
     if errors || (args.strict && warnings) {
         CONTENT_ERROR
     } else {
