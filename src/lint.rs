@@ -2,7 +2,7 @@
 //! mislead a reader or break the site. `check` runs them on the rendered
 //! site (in memory), so links are checked against the pages that exist.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use chrono::NaiveDate;
@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::markdown::{self, InlineHtml};
 use crate::model::{Site, Text};
-use crate::site::PageIndex;
 use crate::site::urls::Urls;
+use crate::site::{Ids, PageIndex};
 
 /// What the lints take from one text's parse: taken while the build has
 /// the parse (`site::units`), so no text is parsed again to be linted.
@@ -155,7 +155,7 @@ struct Pages<'i> {
 impl Pages<'_> {
     /// Whether a page exists at `path` (accepting `/terms` for `/terms/`),
     /// and its ids when they were indexed.
-    fn get(&self, path: &str) -> Option<Option<&BTreeSet<String>>> {
+    fn get(&self, path: &str) -> Option<Option<&Ids>> {
         let pages = &self.index.pages;
         pages
             .get(path)
@@ -264,11 +264,8 @@ fn links(context: &TextContext<'_>, pages: &Pages, events: &[Scanned<'_>]) -> Ve
         if let (Some(fragment), Some(ids)) = (fragment.filter(|f| !f.is_empty()), ids) {
             let fragment = percent_decode(&fragment);
             if !ids.contains(&fragment) {
-                let candidates: Vec<&str> = ids
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|id| !id.starts_with("ls-"))
-                    .collect();
+                let candidates: Vec<&str> =
+                    ids.iter().filter(|id| !id.starts_with("ls-")).collect();
                 let help = match did_you_mean(&fragment, &candidates) {
                     Some(id) => {
                         format!("did you mean #{id}? Section links use the id of a heading")
@@ -834,9 +831,8 @@ mod tests {
 
     #[test]
     fn ids_are_read_from_pages() {
-        let ids =
-            crate::site::element_ids(r##"<h2 id="a"><a href="#a">A</a></h2><p id="b&amp;c">"##);
-        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["a", "b&c"]);
+        let ids = Ids::of(r##"<h2 id="a"><a href="#a">A</a></h2><p id="b&amp;c">"##);
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["a", "b&c"]);
     }
 
     #[test]

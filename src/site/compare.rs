@@ -335,10 +335,10 @@ fn render_page(
 /// and anchors, the newer first) where the id is not one of the page's own
 /// (the redline's change anchors stay in the page).
 fn page_hrefs(html: &str, links: LinkContext<'_>, targets: &[(String, &[String])]) -> String {
-    let mut own: Option<std::collections::BTreeSet<String>> = None;
+    let mut own: Option<super::Ids> = None;
     markdown::rewrite_hrefs(html, |href| match href.strip_prefix('#') {
         Some(id) => {
-            let own = own.get_or_insert_with(|| super::element_ids(html));
+            let own = own.get_or_insert_with(|| super::Ids::of(html));
             if own.contains(id) {
                 return None;
             }

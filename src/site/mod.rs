@@ -13,6 +13,7 @@ pub mod units;
 pub mod urls;
 pub mod views;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -405,7 +406,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[derive(Debug, Default)]
 pub struct PageIndex {
     /// URL path (`/de/terms/`, `/sitemap.xml`) → ids, when indexed.
-    pub pages: BTreeMap<String, Option<BTreeSet<String>>>,
+    pub pages: BTreeMap<String, Option<Ids>>,
 }
 
 impl PageIndex {
@@ -418,12 +419,12 @@ impl PageIndex {
         }
     }
 
-    fn entry(file: &OutputFile) -> (String, Option<BTreeSet<String>>) {
+    fn entry(file: &OutputFile) -> (String, Option<Ids>) {
         let url = PageIndex::url(&file.path);
         let indexed = file.path.ends_with(".html")
             && !file.path.contains("/compare/")
             && !file.path.ends_with("notice.html");
-        let ids = indexed.then(|| element_ids_of(&file.bytes));
+        let ids = indexed.then(|| Ids::of_bytes(&file.bytes));
         (url, ids)
     }
 
@@ -436,38 +437,85 @@ impl PageIndex {
     }
 }
 
-/// Every `id="…"` of an HTML page (our own output, so a scan suffices).
-pub fn element_ids(html: &str) -> BTreeSet<String> {
-    element_ids_of(html.as_bytes())
+/// The ids an HTML page defines (`id="…"`; our own output, so a scan
+/// suffices), sorted and each once, in one string: a page defines dozens,
+/// and the index of a 30,000-page site held a String and a tree entry for
+/// each.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Ids {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<usize>,
 }
 
-fn element_ids_of(html: &[u8]) -> BTreeSet<String> {
-    let finder = memchr::memmem::Finder::new(" id=\"");
-    let mut ids = BTreeSet::new();
-    let mut rest = html;
-    while let Some(start) = finder.find(rest) {
-        rest = &rest[start + 5..];
-        if let Some(end) = memchr::memchr(b'"', rest) {
-            let id = String::from_utf8_lossy(&rest[..end]);
-            ids.insert(if id.contains('&') {
-                id.replace("&quot;", "\"")
-                    .replace("&#39;", "'")
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&amp;", "&")
-            } else {
-                id.into_owned()
-            });
-            rest = &rest[end..];
-        }
+impl Ids {
+    pub fn of(html: &str) -> Ids {
+        Ids::of_bytes(html.as_bytes())
     }
-    ids
+
+    fn of_bytes(html: &[u8]) -> Ids {
+        let finder = memchr::memmem::Finder::new(" id=\"");
+        let mut found: Vec<Cow<'_, str>> = Vec::new();
+        let mut rest = html;
+        while let Some(start) = finder.find(rest) {
+            rest = &rest[start + 5..];
+            if let Some(end) = memchr::memchr(b'"', rest) {
+                let id = String::from_utf8_lossy(&rest[..end]);
+                found.push(if id.contains('&') {
+                    Cow::Owned(
+                        id.replace("&quot;", "\"")
+                            .replace("&#39;", "'")
+                            .replace("&lt;", "<")
+                            .replace("&gt;", ">")
+                            .replace("&amp;", "&"),
+                    )
+                } else {
+                    id
+                });
+                rest = &rest[end..];
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut ids = Ids {
+            text: String::with_capacity(found.iter().map(|id| id.len()).sum()),
+            ends: Vec::with_capacity(found.len()),
+        };
+        for id in found {
+            ids.text.push_str(&id);
+            ids.ends.push(ids.text.len());
+        }
+        ids
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|k| self.get(k))
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        let (mut low, mut high) = (0, self.ends.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self.get(middle).cmp(id) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+
+    fn get(&self, k: usize) -> &str {
+        let start = k.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[k]]
+    }
 }
 
 /// Puts rendered files into a sink, indexing them and keeping the errors.
 struct Emitter<'s> {
     sink: &'s dyn Sink,
-    index: Mutex<Vec<(String, Option<BTreeSet<String>>)>>,
+    index: Mutex<Vec<(String, Option<Ids>)>>,
     errors: Mutex<Vec<Diagnostic>>,
 }
 
@@ -516,5 +564,43 @@ impl<'s> Emitter<'s> {
         Ok(PageIndex {
             pages: index.into_iter().collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::Ids;
+
+    proptest! {
+        /// The ids of a page are found, sorted and each once, and a lookup
+        /// finds exactly those: a prefix, an extension or a neighbour of an
+        /// id is not one.
+        #[test]
+        fn a_page_has_the_ids_it_defines_and_no_others(
+            defined in proptest::collection::vec("[a-c]{0,3}", 0..12),
+            asked in proptest::collection::vec("[a-c]{0,4}", 0..12),
+        ) {
+            let html: String = defined
+                .iter()
+                .map(|id| format!("<h2 id=\"{id}\">{id}</h2><a href=\"#{id}\">x</a>"))
+                .collect();
+            let ids = Ids::of(&html);
+            let expected: BTreeSet<&str> = defined.iter().map(String::as_str).collect();
+            prop_assert_eq!(ids.iter().collect::<Vec<_>>(), expected.iter().copied().collect::<Vec<_>>());
+            for id in defined.iter().chain(&asked) {
+                prop_assert_eq!(ids.contains(id), expected.contains(id.as_str()), "{}", id);
+            }
+        }
+    }
+
+    #[test]
+    fn escaped_ids_are_read_as_written() {
+        let ids = Ids::of(r#"<p id="a&amp;b"></p><p id="&quot;q&quot;"></p><p id="x"></p>"#);
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["\"q\"", "a&b", "x"]);
+        assert!(ids.contains("a&b") && !ids.contains("a&amp;b"));
     }
 }
