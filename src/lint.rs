@@ -818,7 +818,7 @@ mod tests {
             source: crate::source::SourceFile::new("content/p/2026-06-01/en.md", file),
             front: Default::default(),
             body,
-            sha256: String::new(),
+            file: Default::default(),
         };
         let found: Vec<(usize, usize, bool)> = date_lines(&text, date("2026-06-01"))
             .iter()

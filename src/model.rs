@@ -4,8 +4,10 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
 
 use crate::config::SiteConfig;
 use crate::source::SourceFile;
@@ -169,8 +171,29 @@ pub struct Text {
     pub front: FrontMatter,
     /// Byte range of the Markdown body in `source.text`.
     pub body: Range<usize>,
-    /// sha256 of the file's bytes on disk, lower-case hex.
-    pub sha256: String,
+    /// The file's bytes on disk, for [`Text::sha256`].
+    pub file: FileBytes,
+}
+
+/// What a text needs of its file's bytes to hash them when asked: the
+/// lock and versions.json ask, a `check` of a site without a lock never
+/// does (hashing every text was 3 % of its time).
+#[derive(Debug, Clone, Default)]
+pub struct FileBytes {
+    /// The bytes, kept only when they differ from `source.text` (a
+    /// byte-order mark, CRLF line ends).
+    raw: Option<Box<[u8]>>,
+    sha256: OnceLock<String>,
+}
+
+impl FileBytes {
+    /// The bytes of a file whose text is `text` (as `SourceFile` reads it).
+    pub fn new(bytes: &[u8], text: &str) -> FileBytes {
+        FileBytes {
+            raw: (bytes != text.as_bytes()).then(|| bytes.into()),
+            sha256: OnceLock::new(),
+        }
+    }
 }
 
 impl Text {
@@ -179,10 +202,33 @@ impl Text {
         self.source.text.get(self.body.clone()).unwrap_or("")
     }
 
+    /// sha256 of the file's bytes on disk, lower-case hex.
+    pub fn sha256(&self) -> &str {
+        self.file.sha256.get_or_init(|| {
+            let bytes = self
+                .file
+                .raw
+                .as_deref()
+                .unwrap_or(self.source.text.as_bytes());
+            hex(&Sha256::digest(bytes))
+        })
+    }
+
     /// 1-based line of the file where the body starts.
     pub fn body_first_line(&self) -> usize {
         self.source.line_col(self.body.start).0
     }
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// The front matter of a version file.
@@ -335,6 +381,31 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn hex_is_lower_case() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+
+    /// The lock records the hash of the file as it is on disk, whatever
+    /// reading it normalized (a byte-order mark, Windows line ends).
+    #[test]
+    fn a_text_hashes_its_file_as_it_is_on_disk() {
+        for bytes in [
+            &b"---\ntitle: T\n---\nBody\n"[..],
+            b"\xEF\xBB\xBF---\r\ntitle: T\r\n---\r\nBody\r\n",
+        ] {
+            let source = crate::source::decode("content/p/2026-01-01/en.md", bytes).unwrap();
+            let text = Text {
+                locale: "en".into(),
+                file: FileBytes::new(bytes, &source.text),
+                body: 0..source.text.len(),
+                source,
+                front: FrontMatter::default(),
+            };
+            assert_eq!(text.sha256(), hex(&Sha256::digest(bytes)));
+        }
     }
 
     fn version(id: &str, published: Option<&str>, draft: bool) -> Version {

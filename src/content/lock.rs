@@ -16,6 +16,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Site, Text, Timeline};
@@ -148,10 +149,14 @@ pub struct Comparison<'a> {
 pub fn compare<'a>(site: &'a Site, lock: &'a Lock, today: NaiveDate) -> Comparison<'a> {
     let mut comparison = Comparison::default();
     let published = published_texts(site, today);
+    // Each text is hashed when first asked: here, all at once in parallel.
+    published.par_iter().for_each(|text| {
+        text.sha256();
+    });
     for text in &published {
         match lock.entries.get(&text.source.path) {
             None => comparison.new.push(text),
-            Some(entry) if entry.sha256 == text.sha256 => {}
+            Some(entry) if entry.sha256 == text.sha256() => {}
             Some(entry) if text.front.corrections.len() > entry.corrections => {
                 comparison.corrected.push(text)
             }
@@ -255,7 +260,7 @@ pub fn updated(lock: &Lock, comparison: &Comparison<'_>) -> Lock {
         next.entries.insert(
             text.source.path.clone(),
             Entry {
-                sha256: text.sha256.clone(),
+                sha256: text.sha256().to_string(),
                 corrections: text.front.corrections.len(),
                 line: 0,
             },

@@ -11,11 +11,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::config::{self, SiteConfig};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Policy, Site, Text, Version, VersionId};
+use crate::model::{FileBytes, Policy, Site, Text, Version, VersionId};
 use crate::source::{self, SourceFile, display_path};
 
 /// A policy slug or theme name: `[a-z0-9][a-z0-9-]*`.
@@ -402,8 +401,8 @@ fn assemble(config: &SiteConfig, walk: Walk, diagnostics: &mut Vec<Diagnostic>) 
 
 fn read_text(job: &FileJob) -> Result<Text, Vec<Diagnostic>> {
     let bytes = source::read_bytes(&job.path, &job.display).map_err(|d| vec![d])?;
-    let sha256 = hex(&Sha256::digest(&bytes));
     let source = source::decode(&job.display, &bytes).map_err(|d| vec![d])?;
+    let file = FileBytes::new(&bytes, &source.text);
     let split = frontmatter::split(&source).map_err(|d| vec![d])?;
     let (front, mut diagnostics) = frontmatter::parse(&source, &split);
     if source.text[split.body.clone()].trim().is_empty() {
@@ -415,7 +414,7 @@ fn read_text(job: &FileJob) -> Result<Text, Vec<Diagnostic>> {
             body: split.body,
             source,
             front,
-            sha256,
+            file,
         }),
         _ => Err(diagnostics),
     }
@@ -427,17 +426,6 @@ fn empty_body(source: &SourceFile) -> Diagnostic {
         .in_file(source.path.clone())
         .at_line_col(last, 1, source.line_text(last).to_string(), 1)
         .help("write the policy text below the closing `---`")
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
 }
 
 /// Builds one version from its translations; `None` (with a diagnostic)
@@ -671,10 +659,5 @@ mod tests {
         assert!(!is_slug("Privacy"));
         assert!(!is_slug(""));
         assert_eq!(suggest_slug("Privacy Policy"), "privacy-policy");
-    }
-
-    #[test]
-    fn hex_is_lower_case() {
-        assert_eq!(hex(&[0, 15, 255]), "000fff");
     }
 }

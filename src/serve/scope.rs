@@ -93,7 +93,7 @@ fn same_text(old: &Text, new: &Text) -> bool {
         source,
         front,
         body: _,
-        sha256: _,
+        file: _,
     } = old;
     *locale == new.locale && source.path == new.source.path && *front == new.front
 }

@@ -101,6 +101,9 @@ struct CurrentJson {
 
 /// `versions.json` for each policy and `policies.json`.
 pub fn json_files(build: &Build<'_>) -> Vec<OutputFile> {
+    if build.options.checking {
+        return json_paths(build);
+    }
     let mut files = Vec::new();
     let mut policies = Vec::new();
     for timeline in &build.timelines {
@@ -158,6 +161,22 @@ pub fn json_files(build: &Build<'_>) -> Vec<OutputFile> {
     files
 }
 
+/// The JSON files without their text, for `check` (see
+/// `Options::checking`): their addresses are all a link lint needs.
+fn json_paths(build: &Build<'_>) -> Vec<OutputFile> {
+    let versions = build
+        .timelines
+        .iter()
+        .map(|timeline| build.urls.versions_json(&timeline.policy.slug));
+    versions
+        .chain(std::iter::once(build.urls.policies_json()))
+        .map(|url| OutputFile {
+            path: url.trim_start_matches('/').to_string(),
+            bytes: Vec::new(),
+        })
+        .collect()
+}
+
 fn versions_file(build: &Build<'_>, timeline: &Timeline<'_>) -> VersionsFile {
     let urls = &build.urls;
     let config = &build.site.config;
@@ -207,7 +226,7 @@ fn versions_file(build: &Build<'_>, timeline: &Timeline<'_>) -> VersionsFile {
                     .map(|t| SourceJson {
                         locale: t.locale.clone(),
                         path: t.source.path.clone(),
-                        sha256: t.sha256.clone(),
+                        sha256: t.sha256().to_string(),
                     })
                     .collect(),
                 corrections: version

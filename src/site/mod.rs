@@ -41,8 +41,8 @@ pub struct Options {
     /// one comparison of each policy and text language is rendered (in
     /// every locale that shows it), the others are listed (redlines are
     /// nine tenths of a build's work, and no link is checked inside a
-    /// compare page); the feeds and sitemaps, made from the content
-    /// without templates, are listed without their text.
+    /// compare page); the feeds, sitemaps and JSON files, made from the
+    /// content without templates, are listed without their text.
     pub checking: bool,
 }
 
@@ -308,7 +308,7 @@ impl<'a> Build<'a> {
             .for_each(|unit| units::render_unit(self, unit, emitter));
     }
 
-    /// Emits a feed or sitemap, or lists it when checking (see
+    /// Emits a feed, sitemap or JSON file, or lists it when checking (see
     /// [`Options::checking`]: it was made without its text).
     fn emit_made(&self, emitter: &Emitter<'_>, file: OutputFile) {
         match self.options.checking {
@@ -328,7 +328,7 @@ impl<'a> Build<'a> {
             Err(diagnostic) => emitter.emit(Err(diagnostic)),
         }
         for file in json::json_files(self) {
-            emitter.emit(Ok(file));
+            self.emit_made(emitter, file);
         }
         for file in sitemap::sitemap(self, plan) {
             self.emit_made(emitter, file);

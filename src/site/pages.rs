@@ -800,7 +800,7 @@ pub fn asset_url(assets: &[OutputFile], path: &str) -> String {
     match assets.iter().find(|f| f.path == path) {
         Some(file) => {
             let digest = Sha256::digest(&file.bytes);
-            format!("/{path}?v={}", &crate::content::hex(&digest)[..10])
+            format!("/{path}?v={}", &crate::model::hex(&digest)[..10])
         }
         None => format!("/{path}"),
     }

@@ -352,17 +352,19 @@ fn check_knows_every_compare_page_without_rendering_each() {
     }
 }
 
-/// `check` makes the feeds and sitemap without their text (they cannot
-/// hold a problem) but knows their addresses: links to them are not
-/// reported, a link to a feed that does not exist is, as `build` reports it.
+/// `check` makes the feeds, sitemap and JSON files without their text
+/// (they cannot hold a problem) but knows their addresses: links to them
+/// are not reported, a link to a feed that does not exist is, as `build`
+/// reports it.
 #[test]
-fn check_knows_the_feeds_and_sitemap_without_writing_them() {
+fn check_knows_the_feeds_sitemap_and_json_without_writing_them() {
     let site = TestSite::fixture("basic");
     let terms = "content/terms/2025-01-10/en.md";
     site.edit(terms, |body| {
         format!(
             "{body}\nFollow [the privacy policy](/privacy/changes.atom), \
-             [everything](/de/changes.atom) and [the map](/sitemap.xml), \
+             [everything](/de/changes.atom), [the map](/sitemap.xml), \
+             [the data](/privacy/versions.json) and [the index](/policies.json), \
              not [this](/privacy/feed.atom).\n"
         )
     });
