@@ -78,6 +78,8 @@ pub struct Build<'a> {
     nav_cache: Mutex<HashMap<NavKey, minijinja::Value>>,
     /// Version histories, by (policy, locale).
     history_cache: Mutex<HashMap<(usize, String), Arc<views::HistoryItems>>>,
+    /// hreflang alternates, by page kind (the same in every language).
+    alternates_cache: Mutex<HashMap<pages::Kind, minijinja::Value>>,
 }
 
 /// A policies menu: (locale, active policy, on the site's changelog).
@@ -146,6 +148,7 @@ impl<'a> Build<'a> {
             only,
             nav_cache: Mutex::new(HashMap::new()),
             history_cache: Mutex::new(HashMap::new()),
+            alternates_cache: Mutex::new(HashMap::new()),
         };
         Ok((build, diagnostics))
     }
@@ -231,6 +234,18 @@ impl<'a> Build<'a> {
             pages::nav_html(self, locale, active, site_changes)
                 .map(minijinja::Value::from_safe_string)
         })
+    }
+
+    /// `layout.alternates` of a page of `kind`: the same list in every
+    /// language, so made once for the page's ten or so translations.
+    pub fn alternates(&self, kind: pages::Kind) -> minijinja::Value {
+        let made = memo(&self.alternates_cache, kind, || {
+            Ok::<_, std::convert::Infallible>(minijinja::Value::from_serialize(pages::alternates(
+                self, kind,
+            )))
+        });
+        let Ok(alternates) = made;
+        alternates
     }
 
     /// `page.history` of a version page: the policy's versions in `locale`,

@@ -332,7 +332,7 @@ pub(super) fn layout(
         description,
         url: page.url.clone(),
         canonical: build.urls.absolute(&canonical_url),
-        alternates: alternates_of(build, &in_locales),
+        alternates: build.alternates(page.kind),
         feeds: Vec::new(),
         home_url: chosen_home(build, &page.locale),
         site_changes_url: build.urls.site_changes(&page.locale),

@@ -35,8 +35,9 @@ pub struct Layout {
     pub url: String,
     /// Absolute canonical URL.
     pub canonical: String,
-    /// hreflang alternates: real translations of this page, and x-default.
-    pub alternates: Vec<Alternate>,
+    /// hreflang alternates: real translations of this page, and x-default
+    /// (a list of [`Alternate`]).
+    pub alternates: minijinja::Value,
     /// Atom feeds this page advertises.
     pub feeds: Vec<Link>,
     pub home_url: String,
