@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::pages::{policy_title, summary};
+use super::urls::output_path;
 use super::{Build, OutputFile};
 use crate::markdown::escape_html;
 use crate::model::{Entry, IsoDate, Status, Timeline};
@@ -29,10 +30,25 @@ pub fn feeds(build: &Build<'_>) -> Vec<OutputFile> {
         .collect()
 }
 
-/// The feeds of one locale: the site's, then each policy's.
+/// The feeds of one locale: the site's, then each policy's that has
+/// versions. When checking (`Options::checking`) they are made without
+/// their text: their addresses are all a link lint needs.
 fn feeds_in(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
+    let policies = build
+        .timelines
+        .iter()
+        .enumerate()
+        .filter(|(_, timeline)| !timeline.entries.is_empty());
     if build.options.checking {
-        return feed_paths(build, locale);
+        let policy_feeds =
+            policies.map(|(_, timeline)| build.urls.policy_feed(locale, &timeline.policy.slug));
+        return std::iter::once(build.urls.site_feed(locale))
+            .chain(policy_feeds)
+            .map(|url| OutputFile {
+                path: output_path(&url),
+                bytes: Vec::new(),
+            })
+            .collect();
     }
     // An entry reads the same in the site's feed and in its policy's:
     // each is written once.
@@ -73,10 +89,7 @@ fn feeds_in(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
         &build.urls.site_changes(locale),
         all,
     ));
-    for (timeline, written) in build.timelines.iter().zip(&written) {
-        if timeline.entries.is_empty() {
-            continue;
-        }
+    for (index, timeline) in policies {
         let slug = &timeline.policy.slug;
         let policy = policy_title(build, timeline, locale).unwrap_or_else(|| slug.clone());
         let title = build
@@ -89,27 +102,10 @@ fn feeds_in(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
             &title,
             &build.urls.policy_feed(locale, slug),
             &build.urls.changes(locale, slug),
-            entries_of(timeline, written).collect(),
+            entries_of(timeline, &written[index]).collect(),
         ));
     }
     files
-}
-
-/// The feeds of one locale without their text, for `check` (see
-/// `Options::checking`): their addresses are all a link lint needs.
-fn feed_paths(build: &Build<'_>, locale: &str) -> Vec<OutputFile> {
-    let policies = build
-        .timelines
-        .iter()
-        .filter(|timeline| !timeline.entries.is_empty())
-        .map(|timeline| build.urls.policy_feed(locale, &timeline.policy.slug));
-    std::iter::once(build.urls.site_feed(locale))
-        .chain(policies)
-        .map(|url| OutputFile {
-            path: url.trim_start_matches('/').to_string(),
-            bytes: Vec::new(),
-        })
-        .collect()
 }
 
 /// A timeline's entries with their `<entry>` elements.
@@ -196,7 +192,7 @@ fn feed(
     }
     xml.push_str("</feed>\n");
     OutputFile {
-        path: self_url.trim_start_matches('/').to_string(),
+        path: output_path(self_url),
         bytes: xml.into_bytes(),
     }
 }

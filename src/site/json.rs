@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::pages::iso;
+use super::urls::output_path;
 use super::{Build, OutputFile};
 use crate::model::{Status, Timeline};
 
@@ -131,11 +132,7 @@ pub fn json_files(build: &Build<'_>) -> Vec<OutputFile> {
             next_change: file.next_change.clone(),
         });
         files.push(OutputFile {
-            path: build
-                .urls
-                .versions_json(slug)
-                .trim_start_matches('/')
-                .to_string(),
+            path: output_path(&build.urls.versions_json(slug)),
             bytes: to_json(&file),
         });
     }
@@ -151,11 +148,7 @@ pub fn json_files(build: &Build<'_>) -> Vec<OutputFile> {
         policies,
     };
     files.push(OutputFile {
-        path: build
-            .urls
-            .policies_json()
-            .trim_start_matches('/')
-            .to_string(),
+        path: output_path(&build.urls.policies_json()),
         bytes: to_json(&index),
     });
     files
@@ -171,7 +164,7 @@ fn json_paths(build: &Build<'_>) -> Vec<OutputFile> {
     versions
         .chain(std::iter::once(build.urls.policies_json()))
         .map(|url| OutputFile {
-            path: url.trim_start_matches('/').to_string(),
+            path: output_path(&url),
             bytes: Vec::new(),
         })
         .collect()

@@ -459,8 +459,8 @@ impl PageIndex {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Ids {
     text: String,
-    /// Where each id ends in `text`.
-    ends: Vec<usize>,
+    /// Where each id is in `text`, in order.
+    spans: Vec<(usize, usize)>,
 }
 
 impl Ids {
@@ -494,36 +494,27 @@ impl Ids {
         found.dedup();
         let mut ids = Ids {
             text: String::with_capacity(found.iter().map(|id| id.len()).sum()),
-            ends: Vec::with_capacity(found.len()),
+            spans: Vec::with_capacity(found.len()),
         };
         for id in found {
+            let start = ids.text.len();
             ids.text.push_str(&id);
-            ids.ends.push(ids.text.len());
+            ids.spans.push((start, ids.text.len()));
         }
         ids
     }
 
     /// The ids in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|k| self.get(k))
+        self.spans
+            .iter()
+            .map(|&(start, end)| &self.text[start..end])
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        let (mut low, mut high) = (0, self.ends.len());
-        while low < high {
-            let middle = low + (high - low) / 2;
-            match self.get(middle).cmp(id) {
-                std::cmp::Ordering::Less => low = middle + 1,
-                std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => return true,
-            }
-        }
-        false
-    }
-
-    fn get(&self, k: usize) -> &str {
-        let start = k.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.text[start..self.ends[k]]
+        self.spans
+            .binary_search_by(|&(start, end)| self.text[start..end].cmp(id))
+            .is_ok()
     }
 }
 

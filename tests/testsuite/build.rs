@@ -382,3 +382,22 @@ fn texts_that_are_not_built_are_still_linted() {
         }
     }
 }
+
+/// `check` makes the feeds, sitemap and JSON files without their text
+/// (they cannot hold a problem) but knows their addresses: links to them
+/// are not reported, a link to a feed that does not exist is, as `build`
+/// reports it.
+#[test]
+fn check_knows_the_feeds_sitemap_and_json_without_writing_them() {
+    let site = TestSite::fixture("basic");
+    let terms = "content/terms/2025-01-10/en.md";
+    site.edit(terms, |body| {
+        format!(
+            "{body}\nFollow [the privacy policy](/privacy/changes.atom), \
+             [everything](/de/changes.atom), [the map](/sitemap.xml), \
+             [the data](/privacy/versions.json) and [the index](/policies.json), \
+             not [this](/privacy/feed.atom).\n"
+        )
+    });
+    site.assert_check_and_build_report_only(DATE, "/privacy/feed.atom");
+}

@@ -341,40 +341,5 @@ fn check_knows_every_compare_page_without_rendering_each() {
              and [an old one](/privacy/compare/2024-01-01...2026-03-01/).\n"
         )
     });
-    let check = site.run(&["check", "--date", DATE]);
-    let build = site.run(&["build", "--date", DATE]);
-    for run in [&check, &build] {
-        let report = format!("{}{}", run.stdout, run.stderr);
-        assert_eq!(run.code, 1, "{report}");
-        let errors: Vec<&str> = report.lines().filter(|l| l.starts_with("error[")).collect();
-        assert_eq!(errors.len(), 1, "{report}");
-        assert!(errors[0].contains("2024-01-01...2026-03-01"), "{report}");
-    }
-}
-
-/// `check` makes the feeds, sitemap and JSON files without their text
-/// (they cannot hold a problem) but knows their addresses: links to them
-/// are not reported, a link to a feed that does not exist is, as `build`
-/// reports it.
-#[test]
-fn check_knows_the_feeds_sitemap_and_json_without_writing_them() {
-    let site = TestSite::fixture("basic");
-    let terms = "content/terms/2025-01-10/en.md";
-    site.edit(terms, |body| {
-        format!(
-            "{body}\nFollow [the privacy policy](/privacy/changes.atom), \
-             [everything](/de/changes.atom), [the map](/sitemap.xml), \
-             [the data](/privacy/versions.json) and [the index](/policies.json), \
-             not [this](/privacy/feed.atom).\n"
-        )
-    });
-    let check = site.run(&["check", "--date", DATE]);
-    let build = site.run(&["build", "--date", DATE]);
-    for run in [&check, &build] {
-        let report = format!("{}{}", run.stdout, run.stderr);
-        assert_eq!(run.code, 1, "{report}");
-        let errors: Vec<&str> = report.lines().filter(|l| l.starts_with("error[")).collect();
-        assert_eq!(errors.len(), 1, "{report}");
-        assert!(errors[0].contains("/privacy/feed.atom"), "{report}");
-    }
+    site.assert_check_and_build_report_only(DATE, "2024-01-01...2026-03-01");
 }

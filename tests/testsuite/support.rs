@@ -94,6 +94,19 @@ impl TestSite {
         run
     }
 
+    /// Runs `check` and `build` on `date`: both must fail with exactly one
+    /// error, which mentions `needle` (the two agree on what is broken).
+    pub fn assert_check_and_build_report_only(&self, date: &str, needle: &str) {
+        for command in ["check", "build"] {
+            let run = self.run(&[command, "--date", date]);
+            let report = format!("{}{}", run.stdout, run.stderr);
+            assert_eq!(run.code, 1, "{command}: {report}");
+            let errors: Vec<&str> = report.lines().filter(|l| l.starts_with("error[")).collect();
+            assert_eq!(errors.len(), 1, "{command}: {report}");
+            assert!(errors[0].contains(needle), "{command}: {report}");
+        }
+    }
+
     /// A file of the built site.
     pub fn output(&self, path: &str) -> String {
         let path = self.root().join("public").join(path);
